@@ -1,0 +1,268 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tablerase/tablerase/host/internal/audit"
+	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/wipe"
+)
+
+// End finishes the session: it removes what the session added to the watched folders, clears the
+// clipboard and the recent-documents entries, and returns the report. The three steps run side by
+// side, each within its budget; one failing never stops the others.
+//
+// End is idempotent: after a complete end it returns the same report with AlreadyEnded set. An
+// end cut short (timeout, crash, kill) leaves the state "ending", and the next End resumes it.
+func (m *Manager) End(ctx context.Context) (Report, error) {
+	release, err := m.lock(ctx, m.Budgets.Lock)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	st, err := m.load()
+	if err != nil {
+		return Report{}, err
+	}
+	switch st.Phase {
+	case PhaseNone:
+		return Report{}, ErrNoSession
+	case PhaseEnded:
+		if st.Report == nil {
+			return Report{}, ErrState
+		}
+		r := *st.Report
+		r.AlreadyEnded = true
+		m.log().SessionEnd(summary(r))
+		return r, nil
+	}
+	return m.finish(ctx, st)
+}
+
+// Clean is `tablerase clean`, run by OS logon/logoff hooks and by hand: it finishes an active or
+// interrupted session; with no session and scope "all" it empties the watched folders and clears
+// the traces; with no session and scope "session" there is nothing it may delete (ErrNoSession).
+func (m *Manager) Clean(ctx context.Context) (Report, error) {
+	r, err := m.End(ctx)
+	if !errors.Is(err, ErrNoSession) && !(err == nil && r.AlreadyEnded) {
+		return r, err
+	}
+	if m.Config.Scope != config.ScopeAll {
+		return r, err
+	}
+	release, lerr := m.lock(ctx, m.Budgets.Lock)
+	if lerr != nil {
+		return Report{}, lerr
+	}
+	defer release()
+	st := &state{Version: stateVersion, Scope: "all", Phase: PhaseEnding, StartedAt: m.now().UTC(), Key: make([]byte, 32)}
+	for _, f := range m.Config.Folders {
+		st.Folders = append(st.Folders, folderState{ID: folderID(st.Key, f.Path), Label: f.Label})
+	}
+	return m.run(ctx, st, false), nil
+}
+
+// finish marks the state "ending" (durably, before the first deletion), runs the steps and
+// records the outcome.
+func (m *Manager) finish(ctx context.Context, st *state) (Report, error) {
+	resumed := st.Phase == PhaseEnding
+	if !resumed {
+		st.Phase = PhaseEnding
+		if err := m.save(st); err != nil {
+			return Report{}, err
+		}
+	}
+	r := m.run(ctx, st, resumed)
+	st.Report = &r
+	if !timedOut(r) {
+		st.Phase = PhaseEnded
+	}
+	if err := m.save(st); err != nil {
+		m.log().Failure("session.end", "state_write")
+		return r, nil // the wipe happened; the report is still true
+	}
+	if st.Phase == PhaseEnded {
+		m.removeLeftovers()
+	}
+	return r, nil
+}
+
+// run executes the three steps for st and builds the report. It does not touch the state file.
+func (m *Manager) run(ctx context.Context, st *state, resumed bool) Report {
+	t0 := time.Now()
+	r := Report{SessionID: st.ID, StartedAt: st.StartedAt, Scope: st.Scope, Resumed: resumed}
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); r.Files = m.wipeFolders(ctx, st) }()
+	go func() { defer wg.Done(); r.Clipboard = m.clearClipboard(ctx) }()
+	go func() { defer wg.Done(); r.RecentDocuments = m.clearRecent(ctx, st) }()
+	wg.Wait()
+	r.EndedAt = m.now().UTC()
+	r.DurationMS = time.Since(t0).Milliseconds()
+	r.Status = overall(r)
+	m.log().SessionEnd(summary(r))
+	return r
+}
+
+func (m *Manager) wipeFolders(ctx context.Context, st *state) FilesReport {
+	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Files)
+	defer cancel()
+	// Folders are matched by the HMAC of their path: a folder the admin added during the session
+	// has no snapshot, and in scope "session" nothing in it may be deleted.
+	byID := map[string]folderState{}
+	for _, f := range st.Folders {
+		byID[f.ID] = f
+	}
+	fr := FilesReport{Folders: []FolderReport{}}
+	for _, f := range m.Config.Folders {
+		fs, known := byID[folderID(st.Key, f.Path)]
+		rep := FolderReport{Label: f.Label}
+		switch {
+		case st.Scope == "all":
+			rep = fromResult(f.Label, m.Steps.Wipe(ctx, f.Path, wipe.ScopeAll, nil, st.Key))
+		case !known || !fs.Snapshot:
+			// No snapshot: we cannot tell the person's files from older ones, so nothing goes.
+			rep.Status, rep.Errors = "skipped", map[string]int{"no_snapshot": 1}
+		default:
+			snap, err := m.loadSnapshot(fs.ID)
+			if err != nil {
+				rep.Status, rep.Errors = "failed", map[string]int{"snapshot_unreadable": 1}
+				break
+			}
+			rep = fromResult(f.Label, m.Steps.Wipe(ctx, f.Path, wipe.ScopeSession, snap, st.Key))
+		}
+		fr.Folders = append(fr.Folders, rep)
+		fr.Removed += rep.Removed
+		fr.Kept += rep.Kept
+		fr.Failed += rep.Failed
+		fr.RemovedBytes += rep.RemovedBytes
+	}
+	fr.Status = filesStatus(fr.Folders)
+	return fr
+}
+
+func fromResult(label string, res wipe.Result) FolderReport {
+	return FolderReport{Label: label, Status: res.Status, Removed: res.Removed, Kept: res.Kept, Failed: res.Failed,
+		RemovedBytes: res.RemovedBytes, Errors: res.Errors}
+}
+
+func (m *Manager) clearClipboard(ctx context.Context) StepReport {
+	if !m.Config.ClearClipboard || m.Steps.ClearClipboard == nil {
+		return StepReport{Status: "disabled"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Clipboard)
+	defer cancel()
+	o := m.Steps.ClearClipboard(ctx)
+	return StepReport{Status: o.Status, Code: o.Code, Removed: o.Removed}
+}
+
+func (m *Manager) clearRecent(ctx context.Context, st *state) StepReport {
+	if !m.Config.ClearRecentDocuments || m.Steps.ClearRecent == nil {
+		return StepReport{Status: "disabled"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Recent)
+	defer cancel()
+	o := m.Steps.ClearRecent(ctx, st.Recent, st.Scope == "all")
+	return StepReport{Status: o.Status, Code: o.Code, Removed: o.Removed}
+}
+
+// filesStatus: clean when every folder is clean or missing; failed when every folder that
+// exists failed; partial otherwise.
+func filesStatus(folders []FolderReport) string {
+	failed, bad, present := 0, 0, 0
+	for _, f := range folders {
+		switch f.Status {
+		case "clean", "missing":
+		case "failed":
+			failed++
+			bad++
+		default:
+			bad++
+		}
+		if f.Status != "missing" {
+			present++
+		}
+	}
+	switch {
+	case bad == 0:
+		return "clean"
+	case failed == present:
+		return "failed"
+	default:
+		return "partial"
+	}
+}
+
+// stepOK tells whether a non-file step leaves nothing behind: done, switched off by the admin,
+// nothing to do, or no clipboard at all (no display).
+func stepOK(s StepReport) bool {
+	switch s.Status {
+	case "cleared", "disabled", "nothing":
+		return true
+	case "skipped":
+		return s.Code == "no_display" || s.Code == "unsupported"
+	}
+	return false
+}
+
+func overall(r Report) string {
+	switch {
+	case r.Files.Status == "failed":
+		return "failed"
+	case r.Files.Status != "clean" || !stepOK(r.Clipboard) || !stepOK(r.RecentDocuments):
+		return "partial"
+	}
+	return "clean"
+}
+
+func timedOut(r Report) bool {
+	for _, f := range r.Files.Folders {
+		if f.Errors["timeout"] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func summary(r Report) audit.EndSummary {
+	codes := map[string]int{}
+	for _, f := range r.Files.Folders {
+		for c, n := range f.Errors {
+			codes[c] += n
+		}
+	}
+	return audit.EndSummary{Session: r.SessionID, Scope: r.Scope, Status: r.Status, Removed: r.Files.Removed,
+		Kept: r.Files.Kept, Failed: r.Files.Failed, RemovedBytes: r.Files.RemovedBytes, Clipboard: r.Clipboard.Status,
+		RecentDocuments: r.RecentDocuments.Status, RecentRemoved: r.RecentDocuments.Removed,
+		AlreadyEnded: r.AlreadyEnded, Resumed: r.Resumed, Duration: time.Duration(r.DurationMS) * time.Millisecond,
+		FailureCodes: codes}
+}
+
+// Info returns the session state without taking the lock (a read of one atomically replaced file).
+func (m *Manager) Info() (Info, error) {
+	st, err := m.load()
+	if err != nil {
+		return Info{State: "unreadable", Unfinished: true}, err
+	}
+	in := Info{State: st.Phase, ID: st.ID, Unfinished: st.Phase == PhaseEnding}
+	if st.Phase != PhaseNone {
+		t := st.StartedAt
+		in.StartedAt = &t
+	}
+	return in, nil
+}
+
+// setAsideState renames an unreadable state file so a new session can start; it is kept for
+// diagnosis (it holds no names).
+func (m *Manager) setAsideState() error {
+	err := os.Rename(filepath.Join(m.Dir, stateFile), filepath.Join(m.Dir, stateFile+".unreadable"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,90 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Start begins a session: it snapshots every watched folder (scope "session") and records the
+// state. If a session is already active it is returned unchanged (Resumed): starting twice never
+// loses the earlier start time, which would shrink what the end removes. If a previous end was
+// interrupted, Start refuses with ErrUnfinished: that wipe must be finished first.
+func (m *Manager) Start(ctx context.Context) (Started, error) {
+	t0 := time.Now()
+	release, err := m.lock(ctx, m.Budgets.Lock)
+	if err != nil {
+		return Started{}, err
+	}
+	defer release()
+
+	st, err := m.load()
+	if errors.Is(err, ErrState) {
+		// An unreadable state cannot be resumed; set it aside rather than block every start.
+		m.log().Failure("session.start", "state_unreadable")
+		st, err = &state{Phase: PhaseNone}, m.setAsideState()
+	}
+	if err != nil {
+		return Started{}, err
+	}
+	switch st.Phase {
+	case PhaseActive:
+		m.log().SessionStart(st.ID, st.Scope, len(st.Folders), 0, true, time.Since(t0))
+		return Started{SessionID: st.ID, StartedAt: st.StartedAt, Scope: st.Scope, Folders: len(st.Folders), Resumed: true}, nil
+	case PhaseEnding:
+		return Started{}, ErrUnfinished
+	}
+	m.removeLeftovers()
+
+	st = &state{Version: stateVersion, ID: uuid.NewString(), StartedAt: m.now().UTC(), Scope: string(m.Config.Scope),
+		Phase: PhaseActive, Key: make([]byte, 32)}
+	if st.Scope == "" {
+		st.Scope = "session"
+	}
+	if _, err := rand.Read(st.Key); err != nil {
+		return Started{}, err
+	}
+	sctx, cancel := context.WithTimeout(ctx, m.Budgets.Snapshot)
+	defer cancel()
+	entries := 0
+	for _, f := range m.Config.Folders {
+		fs := folderState{ID: folderID(st.Key, f.Path), Label: f.Label}
+		if st.Scope == "session" {
+			snap, err := m.Steps.Snapshot(sctx, f.Path, st.Key)
+			if err == nil {
+				err = m.saveSnapshot(fs.ID, snap)
+			}
+			if err != nil {
+				fs.Error = reasonOf(err)
+				m.log().Failure("snapshot", fs.Error)
+			} else {
+				fs.Snapshot = true
+				entries += snap.Len()
+			}
+		}
+		st.Folders = append(st.Folders, fs)
+	}
+	if m.Steps.MarkRecent != nil {
+		st.Recent = m.Steps.MarkRecent()
+	}
+	// The snapshots are on disk (synced) before the state that points to them.
+	if err := m.save(st); err != nil {
+		return Started{}, err
+	}
+	m.log().SessionStart(st.ID, st.Scope, len(st.Folders), entries, false, time.Since(t0))
+	return Started{SessionID: st.ID, StartedAt: st.StartedAt, Scope: st.Scope, Folders: len(st.Folders)}, nil
+}
+
+// reasonOf turns an error into a short code for reports and logs (never its text, which may
+// hold a path).
+func reasonOf(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return "timeout"
+	default:
+		return "error"
+	}
+}

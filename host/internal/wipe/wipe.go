@@ -1,0 +1,222 @@
+package wipe
+
+import (
+	"context"
+	"errors"
+)
+
+// Scope says what Wipe removes.
+type Scope string
+
+const (
+	// ScopeSession removes what is not recorded, unchanged, in the snapshot.
+	ScopeSession Scope = "session"
+	// ScopeAll removes everything under the watched folder; the folder stays.
+	ScopeAll Scope = "all"
+)
+
+// Status values of a Result.
+const (
+	StatusClean   = "clean"   // everything that had to go went
+	StatusPartial = "partial" // some entries could not be removed, or time ran out
+	StatusFailed  = "failed"  // nothing could be done (folder unreadable, bad key or snapshot)
+	StatusMissing = "missing" // the watched folder does not exist: nothing to do
+)
+
+// Result reports one Wipe. It holds counts and reason codes only.
+type Result struct {
+	Status string
+	// Removed, Kept and Failed count entries (files, links, special files and directories).
+	// A new directory left in place because it holds kept entries counts as kept.
+	Removed, Kept, Failed int
+	// RemovedBytes sums the sizes of the removed files.
+	RemovedBytes int64
+	// Errors counts failures by stable reason code ("permission", "busy", "raced", "timeout",
+	// "too_deep", "io", and for a refused run "bad_key", "no_snapshot", "not_dir", "bad_scope").
+	// It is nil when nothing failed.
+	Errors map[string]int
+}
+
+func (r *Result) fail(code string) {
+	if r.Errors == nil {
+		r.Errors = make(map[string]int)
+	}
+	r.Errors[code]++
+}
+
+// Wipe removes from root what scope says must go, working relative to opened directory handles
+// and never following links (see the package doc). In scope session, snap must be the snapshot
+// taken by Take under the same key; a nil snapshot or another key is refused (status failed)
+// rather than treating every old file as new. It never panics on disk errors and never returns
+// before ctx ends by more than the time one entry takes.
+func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []byte) Result {
+	w, res, ok := newWiper(ctx, scope, snap, key)
+	if !ok {
+		return res
+	}
+	d, err := openRoot(root)
+	if errors.Is(err, ErrGone) {
+		return Result{Status: StatusMissing}
+	}
+	if err != nil {
+		w.res.fail(reason(err))
+		w.res.Status = StatusFailed
+		return w.res
+	}
+	defer d.close()
+	return w.run(d)
+}
+
+// test hooks, nil in production.
+type hooks struct {
+	beforeOpenDir func(name string) // called just before a sub-directory is opened
+}
+
+type wiper struct {
+	ctx      context.Context
+	scope    Scope
+	snap     *Snapshot
+	dg       *digester
+	hooks    hooks
+	res      Result
+	timedOut bool
+}
+
+func newWiper(ctx context.Context, scope Scope, snap *Snapshot, key []byte) (*wiper, Result, bool) {
+	var res Result
+	refuse := func(code string) (*wiper, Result, bool) {
+		res.fail(code)
+		res.Status = StatusFailed
+		return nil, res, false
+	}
+	dg, err := newDigester(key)
+	switch {
+	case scope != ScopeSession && scope != ScopeAll:
+		return refuse(ReasonBadScope)
+	case err != nil && scope == ScopeSession:
+		return refuse(ReasonBadKey)
+	case scope == ScopeSession && snap == nil:
+		return refuse(ReasonNoSnapshot)
+	case scope == ScopeSession && snap.Existed && dg.keyCheck() != snap.keyCheck:
+		return refuse(ReasonBadKey)
+	}
+	return &wiper{ctx: ctx, scope: scope, snap: snap, dg: dg}, res, true
+}
+
+// run wipes the opened root and computes the status.
+func (w *wiper) run(root dir) Result {
+	if _, err := w.walk(root, 0); err != nil {
+		w.res.fail(reason(err))
+		w.res.Status = StatusFailed
+		return w.res
+	}
+	switch {
+	case w.res.Failed > 0 || w.timedOut:
+		w.res.Status = StatusPartial
+	default:
+		w.res.Status = StatusClean
+	}
+	return w.res
+}
+
+// keep reports whether an entry is recorded, unchanged, in the snapshot, and whether it is a
+// directory whose contents are to be kept whole.
+func (w *wiper) keep(id identity) (keep, opaque bool) {
+	if w.scope != ScopeSession || !w.snap.Existed {
+		return false, false
+	}
+	d := w.dg.digest(id)
+	if !w.snap.has(d) {
+		return false, false
+	}
+	return true, id.kind == kindDir && w.snap.isOpaque(d)
+}
+
+// walk processes d's entries. It returns what is left in d: kept entries (old, or holding old
+// ones) and whether anything else (failures, time-out) is left. err is set only when d itself
+// cannot be listed.
+func (w *wiper) walk(d dir, depth int) (left leftover, err error) {
+	list, err := d.list()
+	if err != nil {
+		return leftover{other: true}, err
+	}
+	for _, e := range list {
+		if w.ctx.Err() != nil {
+			if !w.timedOut {
+				w.timedOut = true
+				w.res.fail(ReasonTimeout)
+			}
+			left.other = true
+			return left, nil
+		}
+		keep, opaque := w.keep(e.id)
+		switch {
+		case keep && (e.id.kind != kindDir || opaque):
+			w.res.Kept++
+			left.kept = true
+		case e.id.kind == kindDir:
+			l := w.dir(d, e, depth+1)
+			if keep || l.kept {
+				// An old directory stays; so does a new one holding old entries.
+				w.res.Kept++
+				left.kept = true
+			}
+			if !keep && !l.kept && !l.other {
+				w.remove(d, e, &left)
+			} else if l.other {
+				left.other = true
+			}
+		default:
+			w.remove(d, e, &left)
+		}
+	}
+	return left, nil
+}
+
+type leftover struct{ kept, other bool }
+
+// dir opens and walks the sub-directory e of parent. Failures are counted here.
+func (w *wiper) dir(parent dir, e entry, depth int) leftover {
+	if depth >= MaxDepth {
+		w.failed(ErrTooDeep)
+		return leftover{other: true}
+	}
+	if w.hooks.beforeOpenDir != nil {
+		w.hooks.beforeOpenDir(e.name)
+	}
+	sub, err := parent.openDir(e.name, e.id)
+	if errors.Is(err, ErrGone) {
+		return leftover{} // removed by someone else meanwhile: nothing left to do
+	}
+	if err != nil {
+		w.failed(err)
+		return leftover{other: true}
+	}
+	defer sub.close()
+	l, err := w.walk(sub, depth)
+	if err != nil {
+		w.failed(err)
+	}
+	return l
+}
+
+func (w *wiper) remove(d dir, e entry, left *leftover) {
+	err := d.remove(e.name, e.id)
+	switch {
+	case err == nil:
+		w.res.Removed++
+		if e.id.kind == kindFile {
+			w.res.RemovedBytes += e.id.size
+		}
+	case errors.Is(err, ErrGone):
+		// Already gone: nothing to count.
+	default:
+		w.failed(err)
+		left.other = true
+	}
+}
+
+func (w *wiper) failed(err error) {
+	w.res.Failed++
+	w.res.fail(reason(err))
+}
