@@ -11,6 +11,7 @@
 package audit
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ const MaxSize = 1 << 20
 type Logger struct {
 	z    zerolog.Logger
 	file *os.File
+	os   osLog // nil when not wanted or not reachable
 }
 
 // Open starts logging to dir/tablerase.log (mode 0600, appended, rotated past MaxSize) and to
@@ -50,6 +52,7 @@ func Open(dir string, extra io.Writer) (*Logger, error) {
 	}
 	l := newLogger(io.MultiWriter(writers...))
 	l.file = f
+	l.os = openOSLog()
 	return l, err
 }
 
@@ -67,6 +70,9 @@ func newLogger(w io.Writer) *Logger {
 
 // Close closes the log file.
 func (l *Logger) Close() error {
+	if l.os != nil {
+		l.os.Close()
+	}
 	if l.file == nil {
 		return nil
 	}
@@ -151,9 +157,22 @@ func (l *Logger) SessionEnd(s EndSummary) {
 		e = e.Dict("failures", d)
 	}
 	e.Send()
+	if l.os != nil {
+		line := fmt.Sprintf("cleanup %s: session=%s scope=%s removed=%d kept=%d failed=%d clipboard=%s recent_documents=%s duration_ms=%d",
+			token(s.Status), token(s.Session), token(s.Scope), s.Removed, s.Kept, s.Failed, token(s.Clipboard),
+			token(s.RecentDocuments), s.Duration.Milliseconds())
+		if s.Status == "clean" {
+			l.os.Info(line)
+		} else {
+			l.os.Warning(line)
+		}
+	}
 }
 
 // Failure records a step that failed, by step name and error code.
 func (l *Logger) Failure(step, code string) {
 	l.event(zerolog.ErrorLevel, "failure").Str("step", token(step)).Str("code", token(code)).Send()
+	if l.os != nil {
+		l.os.Warning(fmt.Sprintf("failure: step=%s code=%s", token(step), token(code)))
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
 // Start begins a session: it snapshots every watched folder (scope "session") and records the
@@ -84,6 +86,8 @@ func reasonOf(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "timeout"
+	case errors.Is(err, wipe.ErrTooManyEntries):
+		return "too_many_entries"
 	default:
 		return "error"
 	}

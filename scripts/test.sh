@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of Table rase, installing what it needs on a fresh Debian machine (as root) or
+# telling what is missing. Usage: scripts/test.sh [--quick]   (--quick: Go tests only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0; [ "${1:-}" = "--quick" ] && quick=1
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+apt_pkgs=()
+need() { command -v "$1" >/dev/null 2>&1 || apt_pkgs+=("$2"); }
+if [ $quick = 0 ]; then
+  need chromium chromium; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools
+fi
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+  else
+    echo "missing Debian packages (run as root or install them): ${apt_pkgs[*]}" >&2; exit 1
+  fi
+fi
+go mod download
+
+step "go vet (linux, windows, darwin) and gofmt"
+unformatted=$(gofmt -l host)
+[ -z "$unformatted" ] || { echo "gofmt needed: $unformatted" >&2; exit 1; }
+for os in linux windows darwin; do GOOS=$os go vet ./...; done
+
+step "cross-compile"
+for target in windows/amd64 windows/arm64 darwin/arm64 darwin/amd64 linux/amd64; do
+  GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./host/cmd/tablerase
+  echo "  $target ok"
+done
+
+step "fuzz (short runs over the committed corpora)"
+go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=10s ./host/internal/protocol
+go test -run='^$' -fuzz='^FuzzRead$' -fuzztime=10s ./host/internal/framing
+
+step "go test -race"
+go test -race -count=1 ./...
+
+if [ "$(id -u)" = 0 ]; then
+  step "wipe tests as an unprivileged user (root bypasses the permission paths)"
+  scratch=$(mktemp -d); chmod 1777 "$scratch"
+  go test -c -o "$scratch/wipe.test" ./host/internal/wipe
+  setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR="$scratch" HOME="$scratch" "$scratch/wipe.test" -test.count=1
+  rm -rf "$scratch"
+fi
