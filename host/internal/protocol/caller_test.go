@@ -50,3 +50,23 @@ func TestCallerAllowed(t *testing.T) {
 		}
 	}
 }
+
+func TestValidExtensionID(t *testing.T) {
+	for id, want := range map[string]bool{
+		ChromiumExtensionID:                      true,
+		FirefoxExtensionID:                       true,
+		"{ec8030f7-c20a-464f-9b0e-13a3a9e97384}": true,
+		"abcdefghijklmnopabcdefghijklmnoq":       false, // q is not in a–p
+		"abcdefghijklmnop":                       false,
+		"@example.org":                           true, // ids like "@testpilot-containers" exist
+		"name@":                                  false,
+		"a b@example.org":                        false,
+		"x@exa mple.org":                         false,
+		"{ec8030f7-c20a-464f-9b0e-13a3a9e9738}":  false,
+		"../../etc/passwd":                       false,
+	} {
+		if got := ValidExtensionID(id); got != want {
+			t.Errorf("ValidExtensionID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/protocol"
+	"github.com/tablerase/tablerase/host/internal/session"
+)
+
+// HelloResult is the handshake: who the host is, what it can do on this computer, what the
+// browsers' policies really guarantee, and whether a session is in progress or unfinished.
+type HelloResult struct {
+	Version      string        `json:"version"`
+	Protocol     int           `json:"protocol"`
+	OS           string        `json:"os"`
+	Arch         string        `json:"arch"`
+	Capabilities []string      `json:"capabilities"`
+	Scope        string        `json:"scope"`
+	Policy       policy.Report `json:"policy"`
+	Session      session.Info  `json:"session"`
+}
+
+func (e *Env) hello(ctx context.Context) (any, error) {
+	caps := []string{"files"}
+	if e.Config.ClearClipboard {
+		caps = append(caps, "clipboard")
+	}
+	if e.Config.ClearRecentDocuments {
+		caps = append(caps, "recent_documents")
+	}
+	info := session.Info{State: "unavailable"}
+	if e.Sessions != nil {
+		info, _ = e.Sessions.Info() // an unreadable state is reported as such; hello still answers
+	}
+	var rep policy.Report
+	if e.Policy != nil {
+		rep = e.Policy(ctx)
+	}
+	return HelloResult{Version: e.Version, Protocol: protocol.Version, OS: e.OS, Arch: e.Arch,
+		Capabilities: caps, Scope: string(e.Config.Scope), Policy: rep, Session: info}, nil
+}
