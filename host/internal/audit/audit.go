@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -31,7 +32,21 @@ const MaxSize = 1 << 20
 type Logger struct {
 	z    zerolog.Logger
 	file *os.File
-	os   osLog // nil when not wanted or not reachable
+	// osOnce opens the OS log on first use: most host starts (hello, status) never write there,
+	// and connecting costs part of a millisecond of the cold start.
+	osOnce sync.Once
+	osOpen func() osLog
+	os     osLog // nil when not wanted or not reachable
+}
+
+// osLog returns the OS log, opening it on first use; nil when there is none.
+func (l *Logger) osLog() osLog {
+	l.osOnce.Do(func() {
+		if l.osOpen != nil {
+			l.os = l.osOpen()
+		}
+	})
+	return l.os
 }
 
 // Open starts logging to dir/tablerase.log (mode 0600, appended, rotated past MaxSize) and to
@@ -52,7 +67,7 @@ func Open(dir string, extra io.Writer) (*Logger, error) {
 	}
 	l := newLogger(io.MultiWriter(writers...))
 	l.file = f
-	l.os = openOSLog()
+	l.osOpen = openOSLog
 	return l, err
 }
 
@@ -73,6 +88,7 @@ func (l *Logger) Close() error {
 	if l.os != nil {
 		l.os.Close()
 	}
+	l.osOnce.Do(func() {}) // a late write must not open it again
 	if l.file == nil {
 		return nil
 	}
@@ -157,14 +173,14 @@ func (l *Logger) SessionEnd(s EndSummary) {
 		e = e.Dict("failures", d)
 	}
 	e.Send()
-	if l.os != nil {
+	if sink := l.osLog(); sink != nil {
 		line := fmt.Sprintf("cleanup %s: session=%s scope=%s removed=%d kept=%d failed=%d clipboard=%s recent_documents=%s duration_ms=%d",
 			token(s.Status), token(s.Session), token(s.Scope), s.Removed, s.Kept, s.Failed, token(s.Clipboard),
 			token(s.RecentDocuments), s.Duration.Milliseconds())
 		if s.Status == "clean" {
-			l.os.Info(line)
+			sink.Info(line)
 		} else {
-			l.os.Warning(line)
+			sink.Warning(line)
 		}
 	}
 }
@@ -172,7 +188,7 @@ func (l *Logger) SessionEnd(s EndSummary) {
 // Failure records a step that failed, by step name and error code.
 func (l *Logger) Failure(step, code string) {
 	l.event(zerolog.ErrorLevel, "failure").Str("step", token(step)).Str("code", token(code)).Send()
-	if l.os != nil {
-		l.os.Warning(fmt.Sprintf("failure: step=%s code=%s", token(step), token(code)))
+	if sink := l.osLog(); sink != nil {
+		sink.Warning(fmt.Sprintf("failure: step=%s code=%s", token(step), token(code)))
 	}
 }

@@ -21,7 +21,7 @@ func TestPersonalDataCannotReachTheLog(t *testing.T) {
 	var buf bytes.Buffer
 	fake := &fakeOSLog{}
 	l := New(&buf)
-	l.os = fake
+	l.osOpen = func() osLog { return fake }
 	personal := []string{"/home/jean.dupont/Téléchargements/avis.pdf", "https://www.caf.fr/?nir=1234", "Jean Dupont"}
 	for _, p := range personal {
 		l.HostStart(p, p, p, true)
@@ -50,7 +50,7 @@ func TestPersonalDataCannotReachTheLog(t *testing.T) {
 func TestSessionEndGoesToTheOSLog(t *testing.T) {
 	fake := &fakeOSLog{}
 	l := New(&bytes.Buffer{})
-	l.os = fake
+	l.osOpen = func() osLog { return fake }
 	l.SessionEnd(EndSummary{Session: "8d38d992-51f2-4019-b941-b18b5afbf5eb", Status: "clean", Removed: 3})
 	l.SessionEnd(EndSummary{Session: "x", Status: "partial"})
 	if len(fake.lines) != 2 || !strings.HasPrefix(fake.lines[0], "I cleanup clean: session=8d38d992") ||
