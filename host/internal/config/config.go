@@ -33,11 +33,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/protocol"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -177,8 +177,6 @@ func decode(data []byte) (raw, error) {
 	return r, nil
 }
 
-var unknownField = regexp.MustCompile(`^json: unknown field "(.*)"$`)
-
 func describeJSONError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -190,8 +188,8 @@ func describeJSONError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return fmt.Errorf("%w: JSON cut short", ErrInvalid)
 	}
-	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-		name := m[1]
+	if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
+		name = strings.TrimSuffix(name, `"`)
 		if len(name) > 64 {
 			name = name[:64] + "…"
 		}
@@ -266,21 +264,10 @@ func resolve(r raw, source string, p platform) (Config, error) {
 	return c, nil
 }
 
-var (
-	chromiumID   = regexp.MustCompile(`^[a-p]{32}$`)
-	firefoxEmail = regexp.MustCompile(`^[a-zA-Z0-9._-]*@[a-zA-Z0-9._-]+$`)
-	firefoxUUID  = regexp.MustCompile(`^\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}$`)
-)
-
 // ValidExtensionID reports whether id is a Chromium extension id (32 letters
 // a-p) or a Firefox add-on id (email-like, as addons.mozilla.org accepts, or a
-// braced UUID).
-func ValidExtensionID(id string) bool {
-	if len(id) > 80 {
-		return false
-	}
-	return chromiumID.MatchString(id) || firefoxEmail.MatchString(id) || firefoxUUID.MatchString(id)
-}
+// braced UUID). The one definition lives with the caller check.
+func ValidExtensionID(id string) bool { return protocol.ValidExtensionID(id) }
 
 // expandPath expands a leading "~" and the OS's variables, then requires an
 // absolute path that is neither a filesystem root nor the home folder itself
