@@ -1,0 +1,3 @@
+package policy
+
+const nativeOS = "linux"

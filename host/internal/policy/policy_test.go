@@ -1,0 +1,242 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func env(t *testing.T, files map[string]string) Env {
+	t.Helper()
+	e := Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	for p, c := range files {
+		full := e.Path(p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+func TestReportShape(t *testing.T) {
+	e := env(t, map[string]string{"/usr/bin/chromium": "", "/usr/bin/firefox-esr": ""})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e})
+	data, _ := json.Marshal(r)
+	var got map[string]map[string]map[string]any
+	json.Unmarshal(data, &got)
+	if len(got["browsers"]) != len(All) {
+		t.Fatalf("report lists %d browsers, want all %d: %s", len(got["browsers"]), len(All), data)
+	}
+	ch := got["browsers"]["chromium"]
+	if ch["present"] != true || ch["private"] != "none" || ch["checks"].(map[string]any)["history_disabled"] != false {
+		t.Errorf("chromium without policies = %v", ch)
+	}
+	if got["browsers"]["chrome"]["present"] != false {
+		t.Errorf("absent chrome reported present")
+	}
+	if _, has := ch["checks"].(map[string]any)[CheckExtInPrivate]; has {
+		t.Error("chromium reports extension_in_private, which no policy can grant")
+	}
+}
+
+func TestChromiumPrivateProfileAcrossFiles(t *testing.T) {
+	// Policies split over two files of the managed folder, first file (by name) wins on conflicts.
+	e := env(t, map[string]string{
+		"/opt/google/chrome/chrome":                   "",
+		"/etc/opt/chrome/policies/managed/a.json":     `{"SavingBrowserHistoryDisabled":true,"PasswordManagerEnabled":false}`,
+		"/etc/opt/chrome/policies/managed/b.json":     `{"AutofillAddressEnabled":false,"AutofillCreditCardEnabled":false,"SyncDisabled":true,"SavingBrowserHistoryDisabled":false}`,
+		"/etc/opt/chrome/policies/recommended/c.json": `{"IncognitoModeAvailability":2}`,
+	})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Chrome]
+	if r.Private != PrivateProfile {
+		t.Errorf("private = %s, want private_profile (%v)", r.Private, r.Checks)
+	}
+	if r.Checks[CheckPrivateWindows] {
+		t.Error("a recommended policy counted as enforced")
+	}
+}
+
+func TestPrivateLevels(t *testing.T) {
+	cases := []struct {
+		b    Browser
+		vals string
+		want string
+	}{
+		{Chromium, `{"IncognitoModeAvailability":2}`, PrivateForced},
+		{Edge, `{"IncognitoModeAvailability":2}`, PrivateNone}, // Edge's name is InPrivateModeAvailability
+		{Edge, `{"InPrivateModeAvailability":2}`, PrivateForced},
+		{Chrome, `{"SavingBrowserHistoryDisabled":true,"PasswordManagerEnabled":false,"AutofillAddressEnabled":false,"AutofillCreditCardEnabled":false}`, PrivateNone},
+		{Firefox, `{"PrivateBrowsingModeAvailability":1}`, PrivateNone},
+		{Firefox, `{"PrivateBrowsingModeAvailability":2}`, PrivateForced},
+	}
+	for _, c := range cases {
+		var v map[string]any
+		json.Unmarshal([]byte(c.vals), &v)
+		if got := Evaluate(c.b, v).Private; got != c.want {
+			t.Errorf("%s %s: private = %s, want %s", c.b, c.vals, got, c.want)
+		}
+	}
+}
+
+func TestValuesMakeEveryPromiseHold(t *testing.T) {
+	for _, b := range All {
+		r := Evaluate(b, Values(b, Params{}))
+		for _, c := range ChecksFor(b) {
+			if c == CheckPrivateWindows && !b.IsFirefox() {
+				continue // incognito left to the admin (DESIGN.md)
+			}
+			if !r.Checks[c] {
+				t.Errorf("%s: our own policies fail check %s", b, c)
+			}
+		}
+	}
+}
+
+func TestUnreadableIsPresentWithReason(t *testing.T) {
+	e := env(t, map[string]string{
+		"/usr/bin/firefox":                    "",
+		"/etc/firefox/policies/policies.json": `{"policies": {`,
+	})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Firefox]
+	if !r.Present || r.Reason != "invalid" {
+		t.Errorf("report = %+v, want present with reason invalid", r)
+	}
+	for c, ok := range r.Checks {
+		if ok {
+			t.Errorf("check %s true for unreadable policies", c)
+		}
+	}
+	r = ReadFrom(context.Background(), e, unsupportedSource{}).Browsers[Firefox]
+	if r.Reason != "not readable on this system" {
+		t.Errorf("reason = %q", r.Reason)
+	}
+}
+
+func TestFirefoxFirstFileWins(t *testing.T) {
+	e := env(t, map[string]string{
+		"/usr/lib/firefox-esr/firefox-esr":                "",
+		"/etc/firefox/policies/policies.json":             `{"policies":{"PrivateBrowsingModeAvailability":2}}`,
+		"/usr/lib/firefox-esr/distribution/policies.json": `{"policies":{"PrivateBrowsingModeAvailability":0,"PasswordManagerEnabled":false}}`,
+	})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Firefox]
+	if r.Private != PrivateForced || !r.Checks[CheckPasswords] {
+		t.Errorf("report = %+v", r)
+	}
+}
+
+func TestRegistryConversion(t *testing.T) {
+	k := RegKey{
+		Values: map[string]any{"SyncDisabled": uint64(1), "ExtensionSettings": `{"` + ChromiumID + `":{"installation_mode":"force_installed"}}`},
+		Subkeys: map[string]RegKey{
+			"ClearBrowsingDataOnExitList": {Values: map[string]any{"2": "cookies_and_other_site_data", "1": "browsing_history"}},
+		},
+	}
+	v := FromRegistry(k, false)
+	if !reflect.DeepEqual(v["ClearBrowsingDataOnExitList"], []any{"browsing_history", "cookies_and_other_site_data"}) {
+		t.Errorf("list = %v", v["ClearBrowsingDataOnExitList"])
+	}
+	r := Evaluate(Chrome, v)
+	if !r.Checks[CheckSync] || !r.Checks[CheckExtension] || !r.Checks[CheckClearOnExit] {
+		t.Errorf("checks = %v", r.Checks)
+	}
+}
+
+type fakeReg map[Hive]RegKey
+
+func (f fakeReg) ReadTree(_ context.Context, h Hive, _ string) (RegKey, error) {
+	k, ok := f[h]
+	if !ok {
+		return RegKey{}, ErrNoKey
+	}
+	return k, nil
+}
+
+func TestRegistryMachineWinsOverUser(t *testing.T) {
+	src := RegistrySource{Reg: fakeReg{
+		HKLM: {Values: map[string]any{"PasswordManagerEnabled": uint64(0)}},
+		HKCU: {Values: map[string]any{"PasswordManagerEnabled": uint64(1), "SyncDisabled": uint64(1)}},
+	}}
+	v, err := src.Policies(context.Background(), Chrome)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v["PasswordManagerEnabled"] != float64(0) || v["SyncDisabled"] != float64(1) {
+		t.Errorf("merged = %v", v)
+	}
+}
+
+func TestPlistSource(t *testing.T) {
+	e := env(t, map[string]string{"/Library/Managed Preferences/com.google.Chrome.plist": "binary"})
+	e.OS = "darwin"
+	var seen string
+	src := PlistSource{Env: e, Convert: func(_ context.Context, p string) ([]byte, error) {
+		seen = p
+		return []byte(`{"SyncDisabled":true}`), nil
+	}}
+	v, err := src.Policies(context.Background(), Chrome)
+	if err != nil || v["SyncDisabled"] != true || seen == "" {
+		t.Fatalf("plist: %v %v", v, err)
+	}
+	src.Convert = func(context.Context, string) ([]byte, error) { return nil, errors.New("plutil: date value") }
+	if _, err := src.Policies(context.Background(), Chrome); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("err = %v, want ErrUnreadable", err)
+	}
+}
+
+func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
+	admin := []byte(`{"policies":{"PasswordManagerEnabled":true,"ExtensionSettings":{"x@y":{"installation_mode":"blocked"}}},"other":1}`)
+	ours := Values(Firefox, Params{XPIURL: "file:///usr/lib/tablerase/tablerase.xpi"})
+	merged, edit, err := MergeFirefox(admin, ours, FirefoxEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	json.Unmarshal(merged, &doc)
+	pol := doc["policies"].(map[string]any)
+	if len(pol["ExtensionSettings"].(map[string]any)) != 2 || pol["PasswordManagerEnabled"] != false || doc["other"] != float64(1) {
+		t.Errorf("merged = %s", merged)
+	}
+	back, empty, err := UnmergeFirefox(merged, Values(Firefox, Params{}), edit)
+	if err != nil || empty {
+		t.Fatal(err, empty)
+	}
+	var a, b any
+	json.Unmarshal(admin, &a)
+	json.Unmarshal(back, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("unmerge = %s, want %s", back, admin)
+	}
+	if _, _, err := MergeFirefox([]byte("not json"), ours, FirefoxEdit{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("garbage: err = %v, want ErrInvalid (never overwrite)", err)
+	}
+}
+
+func TestEnvPathAndExpand(t *testing.T) {
+	e := Env{OS: "windows", Root: "/tmp/r", Getenv: func(k string) string { return map[string]string{"ProgramFiles": `C:\Program Files`}[k] }}
+	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != "/tmp/r/Program Files/Mozilla Firefox/firefox.exe" {
+		t.Errorf("path = %s", got)
+	}
+	if e.Absolute(e.Expand(`%LOCALAPPDATA%\x`)) {
+		t.Error("unset variable gave an absolute path")
+	}
+}
+
+// BenchmarkReadFrom measures the policy report that every hello carries.
+func BenchmarkReadFrom(b *testing.B) {
+	e := Env{OS: "linux", Root: b.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/firefox"} {
+		os.MkdirAll(filepath.Dir(e.Path(p)), 0o755)
+		os.WriteFile(e.Path(p), nil, 0o755)
+	}
+	data, _ := json.Marshal(Values(Chromium, Params{}))
+	os.MkdirAll(e.Path("/etc/chromium/policies/managed"), 0o755)
+	os.WriteFile(e.Path("/etc/chromium/policies/managed/tablerase.json"), data, 0o644)
+	for b.Loop() {
+		ReadFrom(context.Background(), e, FileSource{Env: e})
+	}
+}
