@@ -1,0 +1,207 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/policy"
+)
+
+const hostPath = "/usr/lib/tablerase/tablerase"
+
+type fixture struct {
+	env   policy.Env
+	state string
+	in    Inputs
+}
+
+func newFixture(t *testing.T, browsers ...string) *fixture {
+	t.Helper()
+	f := &fixture{env: policy.Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}}
+	for _, b := range append(browsers, hostPath) {
+		f.write(t, b, "")
+	}
+	f.state = t.TempDir()
+	downloads := t.TempDir()
+	f.in = Inputs{Env: f.env, HostPath: hostPath, Policies: policy.FileSource{Env: f.env},
+		Config:   func() (string, []Folder, error) { return "session", []Folder{{"downloads", downloads}}, nil },
+		StateDir: func() (string, error) { return f.state, nil }}
+	return f
+}
+
+func (f *fixture) write(t *testing.T, path, content string) {
+	t.Helper()
+	p := f.env.Path(path)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte(content), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) install(t *testing.T, level install.Level, policies bool) {
+	t.Helper()
+	if _, err := install.Install(context.Background(), install.Options{Env: f.env, Level: level, HostPath: hostPath, Policies: policies}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func check(r Report, id, browser string) Check {
+	for _, c := range r.Checks {
+		if c.ID == id && c.Browser == browser {
+			return c
+		}
+	}
+	return Check{}
+}
+
+func TestGreenAfterInstallRedAfterUninstall(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium", "/usr/bin/firefox-esr", "/opt/microsoft/msedge/msedge", "/opt/google/chrome/chrome", "/opt/brave.com/brave/brave")
+	f.install(t, install.System, false)
+	r := Run(context.Background(), f.in)
+	if !r.OK {
+		var b bytes.Buffer
+		r.WriteText(&b)
+		t.Fatalf("doctor not green after install:\n%s", b.String())
+	}
+	for _, b := range policy.All {
+		if c := check(r, "manifest", string(b)); c.Status != OK {
+			t.Errorf("%s manifest check = %+v", b, c)
+		}
+	}
+	if _, err := install.Uninstall(context.Background(), install.Options{Env: f.env, Level: install.System, HostPath: hostPath}); err != nil {
+		t.Fatal(err)
+	}
+	r = Run(context.Background(), f.in)
+	if r.OK || check(r, "manifest", "firefox").Status != Fail {
+		t.Error("doctor green after uninstall")
+	}
+}
+
+func TestManifestProblemsAreNamed(t *testing.T) {
+	const manifest = "/etc/chromium/native-messaging-hosts/fr.tablerase.host.json"
+	cases := []struct{ name, content, wantEN string }{
+		{"not json", "{", "not valid JSON"},
+		{"other path", `{"name":"fr.tablerase.host","type":"stdio","path":"/opt/old/tablerase","allowed_origins":["chrome-extension://ibejdgljgikfdimkajilpemalnckncnm/"]}`, "another program"},
+		{"no origin", `{"name":"fr.tablerase.host","type":"stdio","path":"` + hostPath + `","allowed_origins":["chrome-extension://ibejdgljgikfdimkajilpemalnckncnm"]}`, "does not allow"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, "/usr/bin/chromium")
+			f.write(t, manifest, c.content)
+			r := Run(context.Background(), f.in)
+			got := check(r, "manifest", "chromium")
+			if r.OK || got.Status != Fail || !strings.Contains(got.EN, c.wantEN) || got.FixEN == "" || got.FixFR == "" {
+				t.Errorf("check = %+v, want a failure saying %q with a fix", got, c.wantEN)
+			}
+		})
+	}
+}
+
+func TestMissingHostBinary(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.System, false)
+	os.Remove(f.env.Path(hostPath))
+	if c := check(Run(context.Background(), f.in), "manifest", "chromium"); c.Status != Fail || !strings.Contains(c.EN, "does not exist") {
+		t.Errorf("check = %+v", c)
+	}
+}
+
+func TestUserManifestIgnoredUnderPolicy(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.User, false)
+	if c := check(Run(context.Background(), f.in), "manifest", "chromium"); c.Status != OK {
+		t.Fatalf("user-level manifest without policy: %+v", c)
+	}
+	f.write(t, "/etc/chromium/policies/managed/site.json", `{"NativeMessagingUserLevelHosts":false}`)
+	if c := check(Run(context.Background(), f.in), "manifest", "chromium"); c.Status != Fail || !strings.Contains(c.EN, "NativeMessagingUserLevelHosts") {
+		t.Errorf("user-level manifest that the browser ignores reported %+v", c)
+	}
+}
+
+func TestPoliciesInformButDoNotFail(t *testing.T) {
+	f := newFixture(t, "/usr/bin/firefox")
+	f.install(t, install.System, false)
+	r := Run(context.Background(), f.in)
+	if c := check(r, "policy", "firefox"); c.Status != Warn || c.Required || !strings.Contains(c.EN, "private windows forced") {
+		t.Errorf("policy check without policies = %+v", c)
+	}
+	if !r.OK {
+		t.Error("missing policies made doctor fail")
+	}
+	f.install(t, install.System, true)
+	if c := check(Run(context.Background(), f.in), "policy", "firefox"); c.Status != OK || !strings.Contains(c.FR, "navigation privée imposée") {
+		t.Errorf("policy check with policies = %+v", c)
+	}
+}
+
+func TestConfigAndStateFailures(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.System, false)
+	f.in.Config = func() (string, []Folder, error) { return "", nil, errors.New(`invalid configuration: field "scope"`) }
+	f.in.StateDir = func() (string, error) { return "", errors.New("config: state directory is not a plain directory") }
+	r := Run(context.Background(), f.in)
+	if r.OK || check(r, "config", "").Status != Fail || check(r, "state", "").Status != Fail {
+		t.Errorf("report = %+v", r.Checks)
+	}
+}
+
+func TestLastCleanups(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.System, false)
+	log := `{"level":"info","event":"host.start","time":"2026-11-23T09:00:00Z"}
+{"level":"info","event":"session.end","status":"clean","session":"a","duration_ms":900,"time":"2026-11-23T09:10:00Z"}
+not json
+{"level":"warn","event":"session.end","status":"partial","session":"b","duration_ms":1200,"time":"2026-11-23T10:10:00Z"}
+{"level":"info","event":"session.end","status":"failed","session":"c","duration_ms":300,"time":"2026-11-23T11:10:00Z"}
+`
+	os.WriteFile(filepath.Join(f.state, LogFile), []byte(log), 0o600)
+	f.in.LastCleanups = 2
+	r := Run(context.Background(), f.in)
+	if len(r.Cleanups) != 2 || r.Cleanups[0].Session != "b" || r.Cleanups[1].Status != "failed" {
+		t.Errorf("cleanups = %+v", r.Cleanups)
+	}
+	c := check(r, "cleanups", "")
+	if c.Status != Warn || !strings.Contains(c.EN, "1 partial, 1 failed") || c.FixFR == "" {
+		t.Errorf("cleanups check = %+v", c)
+	}
+	if !r.OK {
+		t.Error("a past failed cleanup made the installation check fail")
+	}
+}
+
+func TestJSONHasNoFolderPaths(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	r := Run(context.Background(), f.in)
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back["ok"] != false {
+		t.Fatalf("json: %v %v", err, back["ok"])
+	}
+	if strings.Contains(b.String(), f.state) {
+		t.Error("JSON output carries the state folder path")
+	}
+	var txt bytes.Buffer
+	r.WriteText(&txt)
+	for _, want := range []string{"ÉCHEC", "FAIL", "À faire", "To do"} {
+		if !strings.Contains(txt.String(), want) {
+			t.Errorf("text output lacks %q", want)
+		}
+	}
+}
+
+func TestNoBrowserFails(t *testing.T) {
+	f := newFixture(t)
+	if r := Run(context.Background(), f.in); r.OK || check(r, "browsers", "").Status != Fail {
+		t.Error("no browser at all passed")
+	}
+}

@@ -1,0 +1,77 @@
+package install
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/policy"
+)
+
+func TestLinuxHooksRoundTrip(t *testing.T) {
+	for _, level := range []Level{System, User} {
+		env := linuxEnv(t)
+		touch(t, env, "/usr/bin/chromium", "")
+		before := snapshot(t, env.Root)
+		o := Options{Env: env, Level: level, HostPath: "/opt/Table Rase/tablerase", Hooks: true}
+		if _, err := Install(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		dir := map[Level]string{System: "/etc/systemd/user", User: "/home/aidant/.config/systemd/user"}[level]
+		unit, err := os.ReadFile(env.Path(dir + "/tablerase-clean.service"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(unit), `ExecStart="/opt/Table Rase/tablerase" clean`) || !strings.Contains(string(unit), "ExecStop=") {
+			t.Errorf("unit does not run clean at logon and logoff:\n%s", unit)
+		}
+		if target, err := os.Readlink(env.Path(dir + "/default.target.wants/tablerase-clean.service")); err != nil || target != "../tablerase-clean.service" {
+			t.Errorf("unit not enabled: %q %v", target, err)
+		}
+		if _, err := Uninstall(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		if after := snapshot(t, env.Root); !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: uninstall left %v", level, keys(after))
+		}
+	}
+}
+
+func TestDarwinLaunchAgent(t *testing.T) {
+	env := policy.Env{OS: "darwin", Home: "/Users/aidant"}
+	files, err := HookFiles(env, User, "/Users/aidant/Library/Application Support/TableRase/tablerase")
+	if err != nil || len(files) != 1 || files[0].Path != "/Users/aidant/Library/LaunchAgents/fr.tablerase.clean.plist" {
+		t.Fatalf("files = %+v, %v", files, err)
+	}
+	if c := string(files[0].Content); !strings.Contains(c, "<string>clean</string>") || !strings.Contains(c, "<key>RunAtLoad</key>") {
+		t.Errorf("launch agent:\n%s", c)
+	}
+}
+
+type fakeTasks map[string][]byte
+
+func (f fakeTasks) Create(name string, xml []byte) error { f[name] = xml; return nil }
+func (f fakeTasks) Delete(name string) error             { delete(f, name); return nil }
+
+func TestWindowsLogonTask(t *testing.T) {
+	env := windowsEnv(t)
+	tasks := fakeTasks{}
+	o := Options{Env: env, Level: System, HostPath: winHost, Registry: fakeRegistry{}, Tasks: tasks, Hooks: true, Browsers: []policy.Browser{policy.Edge}}
+	if _, err := Install(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	x := string(tasks[TaskName])
+	for _, want := range []string{"<LogonTrigger>", `<Command>C:\Program Files\TableRase\tablerase.exe</Command>`, "<Arguments>clean</Arguments>", "S-1-5-32-545", "LeastPrivilege"} {
+		if !strings.Contains(x, want) {
+			t.Errorf("task XML lacks %s:\n%s", want, x)
+		}
+	}
+	if _, err := Uninstall(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 0 {
+		t.Error("uninstall left the scheduled task")
+	}
+}

@@ -1,0 +1,486 @@
+// Package install registers the Table rase host with the browsers and, on
+// request, writes the browser policies that make a profile private.
+//
+// Design decisions:
+//
+//   - One table per OS (layout.go) says where each browser looks for a host
+//     manifest; the tables are portable data, so the Windows paths and keys are
+//     tested on Linux. policy.Env.Root prefixes every filesystem path: tests and
+//     package builds install into a temporary directory (flag --root, env
+//     TABLERASE_ROOT), and the manifests still name the target system's paths.
+//   - On Windows the registry is reached through the Registry interface (real
+//     one in registry_windows.go, a map in tests), always in the 64-bit view.
+//     The manifest path uses backslashes: Chrome starts hosts through cmd.exe.
+//   - Only browsers that are present get a manifest, unless named explicitly:
+//     a manifest for an absent browser is harmless, but an admin asking for
+//     "all" wants to read which browsers were found.
+//   - Firefox's policies.json is merged, never overwritten; Chromium policies
+//     go to a file of our own on Linux (tablerase.json) and to values in the
+//     policy keys on Windows. Everything written goes into an install record so
+//     uninstall removes exactly that (record.go).
+//   - Every browser is a step of its own: one failing does not stop the others,
+//     and the error says which failed and what to do.
+package install
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	pathpkg "path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/policy"
+)
+
+// Sentinel errors. The CLI maps them to hints.
+var (
+	ErrUnknownBrowser = errors.New("install: unknown browser")
+	ErrNoBrowser      = errors.New("install: no supported browser found")
+	ErrNoPath         = errors.New("install: path cannot be determined")
+	ErrPolicyLevel    = errors.New("install: browser policies can only be written for the whole system")
+	ErrPolicyOS       = errors.New("install: browser policies are deployed by configuration profile on macOS")
+	ErrRecord         = errors.New("install: install record")
+	ErrHostPath       = errors.New("install: host path must be absolute")
+)
+
+// Options of Install and Uninstall.
+type Options struct {
+	Env      policy.Env
+	Level    Level
+	Browsers []policy.Browser // empty: every present browser
+	// NoManifests skips the host manifests (the .deb policies package merges
+	// Firefox policies while the main package ships the manifests).
+	NoManifests bool
+	Policies    bool
+	Params      policy.Params
+	HostPath    string   // the host binary on the target system
+	ExtraIDs    []string // config allowed_extensions: added to the manifests
+	DryRun      bool
+	Log         io.Writer // one line per file or key written (or, with DryRun, that would be)
+	Registry    Registry  // Windows layout only
+	// Hooks also registers `tablerase clean` at logon/logoff (hooks.go).
+	Hooks bool
+	Tasks Tasks // Windows layout only, with Hooks
+}
+
+// Result says what happened.
+type Result struct {
+	Browsers []policy.Browser // browsers registered (or unregistered)
+	Absent   []policy.Browser // requested with "all" but not found
+	Record   string           // path of the install record
+	Fallback bool             // uninstall without a record: recomputed
+}
+
+// Manifest is a native messaging host manifest.
+type Manifest struct {
+	Name              string   `json:"name"`
+	Description       string   `json:"description"`
+	Path              string   `json:"path"`
+	Type              string   `json:"type"`
+	AllowedOrigins    []string `json:"allowed_origins,omitempty"`
+	AllowedExtensions []string `json:"allowed_extensions,omitempty"`
+}
+
+// NewManifest returns the manifest for browser b: Chromium origins end with a
+// slash, Firefox lists add-on ids. Extra ids go to the family they belong to
+// (32 letters a-p: Chromium; anything else: Firefox).
+func NewManifest(b policy.Browser, hostPath string, extra []string) Manifest {
+	m := Manifest{Name: policy.HostName, Description: "Table rase", Path: hostPath, Type: "stdio"}
+	if b.IsFirefox() {
+		m.AllowedExtensions = []string{policy.FirefoxID}
+	} else {
+		m.AllowedOrigins = []string{"chrome-extension://" + policy.ChromiumID + "/"}
+	}
+	for _, id := range extra {
+		switch {
+		case chromiumID(id) && !b.IsFirefox():
+			if o := "chrome-extension://" + id + "/"; !slices.Contains(m.AllowedOrigins, o) {
+				m.AllowedOrigins = append(m.AllowedOrigins, o)
+			}
+		case !chromiumID(id) && b.IsFirefox() && !slices.Contains(m.AllowedExtensions, id):
+			m.AllowedExtensions = append(m.AllowedExtensions, id)
+		}
+	}
+	return m
+}
+
+func chromiumID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, c := range id {
+		if c < 'a' || c > 'p' {
+			return false
+		}
+	}
+	return true
+}
+
+// Encode renders a manifest as indented JSON.
+func (m Manifest) Encode() []byte {
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return append(b, '\n')
+}
+
+// resolveBrowsers picks the browsers to act on.
+func resolveBrowsers(o Options) (chosen, absent []policy.Browser, err error) {
+	if len(o.Browsers) > 0 {
+		for _, b := range o.Browsers {
+			if !b.Valid() {
+				return nil, nil, fmt.Errorf("%w: %q", ErrUnknownBrowser, b)
+			}
+		}
+		return o.Browsers, nil, nil
+	}
+	for _, b := range policy.All {
+		if o.Env.Present(b) {
+			chosen = append(chosen, b)
+		} else {
+			absent = append(absent, b)
+		}
+	}
+	if len(chosen) == 0 {
+		return nil, absent, ErrNoBrowser
+	}
+	return chosen, absent, nil
+}
+
+type runner struct {
+	o   Options
+	rec *Record
+}
+
+func (r *runner) logf(format string, a ...any) {
+	if r.o.Log == nil {
+		return
+	}
+	if r.o.DryRun {
+		format = "(dry run) " + format
+	}
+	fmt.Fprintf(r.o.Log, format+"\n", a...)
+}
+
+func (r *runner) windows() bool { return osTable(r.o.Env) == "windows" }
+
+// Install registers the host for the chosen browsers (and writes policies).
+func Install(ctx context.Context, o Options) (Result, error) {
+	if !o.Env.Absolute(o.HostPath) {
+		return Result{}, ErrHostPath
+	}
+	if o.Policies && o.Level != System {
+		return Result{}, ErrPolicyLevel
+	}
+	if o.Policies && osTable(o.Env) == "darwin" {
+		return Result{}, ErrPolicyOS
+	}
+	browsers, absent, err := resolveBrowsers(o)
+	res := Result{Browsers: browsers, Absent: absent}
+	if err != nil {
+		return res, err
+	}
+	recPath, err := RecordPath(o.Env, o.Level)
+	if err != nil {
+		return res, err
+	}
+	res.Record = recPath
+	rec, err := readRecord(o.Env.Path(recPath))
+	if err != nil && o.Log != nil {
+		fmt.Fprintf(o.Log, "warning: %v: starting a new one (uninstall will not know the earlier install)\n", err)
+	}
+	if rec == nil {
+		rec = &Record{}
+	}
+	rec.Version, rec.Level, rec.HostPath = recordVersion, o.Level, o.HostPath
+	r := &runner{o: o, rec: rec}
+	if r.windows() && o.Registry == nil {
+		return res, ErrNoRegistry
+	}
+	var errs []error
+	for _, b := range browsers {
+		if err := ctx.Err(); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if !o.NoManifests {
+			if err := r.register(b); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", b, err))
+			}
+		}
+		if o.Policies {
+			if err := r.writePolicies(b); err != nil {
+				errs = append(errs, fmt.Errorf("%s policies: %w", b, err))
+			}
+		}
+	}
+	if o.Hooks {
+		if err := r.writeHooks(); err != nil {
+			errs = append(errs, fmt.Errorf("logon hook: %w", err))
+		}
+	}
+	if !o.DryRun {
+		if err := r.mkdirs(recPath); err != nil {
+			errs = append(errs, err)
+		}
+		data, _ := json.MarshalIndent(rec, "", "  ")
+		if err := writeFile(o.Env.Path(recPath), append(data, '\n'), 0o600); err != nil {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrRecord, err))
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+func (r *runner) register(b policy.Browser) error {
+	reg, err := Registrations(r.o.Env, r.o.Level, b, r.o.HostPath)
+	if err != nil {
+		return err
+	}
+	if err := r.writeOwnFile(reg.Manifest, NewManifest(b, r.o.HostPath, r.o.ExtraIDs).Encode()); err != nil {
+		return err
+	}
+	h := hiveFor(r.o.Level)
+	for _, k := range reg.Keys {
+		r.logf("registry %s\\%s = %s", h, k, reg.Manifest)
+		if r.o.DryRun {
+			continue
+		}
+		if err := r.o.Registry.Set(h, k, "", sz(reg.Manifest)); err != nil {
+			return err
+		}
+		if e := r.rec.reg(h, k, ""); e != nil {
+			e.Ours = sz(reg.Manifest) // the host moved: the key is still ours
+		} else {
+			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: h, Key: k, Ours: sz(reg.Manifest), CreatedKey: true})
+		}
+	}
+	return nil
+}
+
+// writeOwnFile writes a file that is entirely ours (manifest, policy file).
+func (r *runner) writeOwnFile(path string, data []byte) error {
+	r.logf("file %s", path)
+	if r.o.DryRun {
+		return nil
+	}
+	if err := r.mkdirs(path); err != nil {
+		return err
+	}
+	if err := writeFile(r.o.Env.Path(path), data, 0o644); err != nil {
+		return err
+	}
+	r.rec.addFile(FileEntry{Path: path, Created: true})
+	return nil
+}
+
+func (r *runner) writePolicies(b policy.Browser) error {
+	vals := policy.Values(b, r.o.Params)
+	switch {
+	case b.IsFirefox():
+		return r.mergeFirefox(vals)
+	case r.windows():
+		return r.writeRegistryPolicies(b, vals)
+	}
+	data, _ := json.MarshalIndent(vals, "", "  ")
+	return r.writeOwnFile(pathpkg.Join(policy.ChromiumPolicyDirs[b][0], policy.PolicyFileName), append(data, '\n'))
+}
+
+func (r *runner) mergeFirefox(vals map[string]any) error {
+	var errs []error
+	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+		file := r.o.Env.Expand(f.File)
+		if !r.o.Env.Absolute(file) {
+			continue
+		}
+		if f.IfExists != "" {
+			if _, err := os.Stat(r.o.Env.Path(r.o.Env.Expand(f.IfExists))); err != nil {
+				continue
+			}
+		}
+		if err := r.mergeFirefoxFile(file, vals); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *runner) mergeFirefoxFile(file string, vals map[string]any) error {
+	local := r.o.Env.Path(file)
+	old, err := os.ReadFile(local)
+	created := errors.Is(err, os.ErrNotExist)
+	if err != nil && !created {
+		return err
+	}
+	prior := policy.FirefoxEdit{}
+	if e := r.rec.file(file); e != nil {
+		created = e.Created
+		if e.Firefox != nil {
+			prior = *e.Firefox
+		}
+	}
+	merged, edit, err := policy.MergeFirefox(old, vals, prior)
+	if err != nil {
+		return err
+	}
+	r.logf("merge %s", file)
+	if r.o.DryRun {
+		return nil
+	}
+	if err := r.mkdirs(file); err != nil {
+		return err
+	}
+	if err := writeFile(local, merged, 0o644); err != nil {
+		return err
+	}
+	r.rec.addFile(FileEntry{Path: file, Created: created, Firefox: &edit})
+	return nil
+}
+
+func (r *runner) writeRegistryPolicies(b policy.Browser, vals map[string]any) error {
+	key := policy.RegistryPolicyKeys[b]
+	h := policy.HKLM
+	reg := r.o.Registry
+	var errs []error
+	for _, name := range sortedKeys(vals) {
+		v := vals[name]
+		if l, ok := v.([]any); ok {
+			if err := r.addListEntries(h, key+`\`+name, l); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		ours, ok := regValueOf(v)
+		if !ok {
+			continue
+		}
+		jsonKey := ""
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 {
+			jsonKey = sortedKeys(m)[0]
+		}
+		prev, had, err := reg.Get(h, key, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if jsonKey != "" && had { // merge our entry into the admin's dictionary
+			var d map[string]any
+			if json.Unmarshal([]byte(prev.S), &d) == nil && d != nil {
+				d[jsonKey] = v.(map[string]any)[jsonKey]
+				ours, _ = regValueOf(d)
+			}
+		}
+		r.logf("registry %s\\%s\\%s", h, key, name)
+		if r.o.DryRun {
+			continue
+		}
+		if err := reg.Set(h, key, name, ours); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if e := r.rec.reg(h, key, name); e != nil {
+			e.Ours = ours // reinstall: keep the value from before the first install
+			continue
+		}
+		e := RegEntry{Hive: h, Key: key, Name: name, Ours: ours, JSONKey: jsonKey}
+		if had {
+			e.Prev = &prev
+		}
+		r.rec.Reg = append(r.rec.Reg, e)
+	}
+	return errors.Join(errs...)
+}
+
+// addListEntries adds our items to a Chrome list policy (numbered values of a
+// subkey), each at the next free number unless already listed.
+func (r *runner) addListEntries(h policy.Hive, key string, items []any) error {
+	names, err := r.o.Registry.Names(h, key)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	next := 1
+	for _, n := range names {
+		v, ok, err := r.o.Registry.Get(h, key, n)
+		if err == nil && ok {
+			have[v.S] = true
+		}
+		var i int
+		if _, err := fmt.Sscanf(n, "%d", &i); err == nil && i >= next {
+			next = i + 1
+		}
+	}
+	for _, it := range items {
+		s, _ := it.(string)
+		if have[s] {
+			continue
+		}
+		name := fmt.Sprint(next)
+		next++
+		r.logf("registry %s\\%s\\%s = %s", h, key, name, s)
+		if r.o.DryRun {
+			continue
+		}
+		if err := r.o.Registry.Set(h, key, name, sz(s)); err != nil {
+			return err
+		}
+		r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: h, Key: key, Name: name, Ours: sz(s)})
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for n := range m {
+		k = append(k, n)
+	}
+	slices.Sort(k)
+	return k
+}
+
+// mkdirs creates the missing parents of the target path file and records
+// them, so uninstall can remove them again once empty.
+func (r *runner) mkdirs(file string) error {
+	var missing []string
+	for d := pathpkg.Dir(strings.ReplaceAll(file, `\`, "/")); d != "/" && d != "." && len(d) > 3; d = pathpkg.Dir(d) {
+		if _, err := os.Stat(r.o.Env.Path(d)); err == nil {
+			break
+		}
+		missing = append(missing, d)
+	}
+	if err := os.MkdirAll(filepath.Dir(r.o.Env.Path(file)), 0o755); err != nil {
+		return err
+	}
+	for _, d := range slices.Backward(missing) {
+		if !slices.Contains(r.rec.Dirs, d) {
+			r.rec.Dirs = append(r.rec.Dirs, d)
+		}
+	}
+	return nil
+}
+
+// writeFile writes atomically (temporary file, then rename) creating parents.
+func writeFile(path string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tablerase-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

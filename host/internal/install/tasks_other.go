@@ -1,0 +1,6 @@
+//go:build !windows
+
+package install
+
+// NativeTasks returns nil: scheduled tasks are Windows only.
+func NativeTasks() Tasks { return nil }

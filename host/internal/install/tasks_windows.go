@@ -1,0 +1,60 @@
+package install
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf16"
+)
+
+// NativeTasks returns the Windows Task Scheduler, driven through schtasks.exe.
+func NativeTasks() Tasks { return schtasks{} }
+
+type schtasks struct{}
+
+func schtasksPath() string {
+	return filepath.Join(os.Getenv("SystemRoot"), "System32", "schtasks.exe")
+}
+
+func run(args ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, schtasksPath(), args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("schtasks %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// Create writes the XML as UTF-16 (what schtasks expects with the declared encoding).
+func (schtasks) Create(name string, xml []byte) error {
+	f, err := os.CreateTemp("", "tablerase-task-*.xml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	u := utf16.Encode([]rune(string(xml)))
+	buf := []byte{0xFF, 0xFE}
+	for _, c := range u {
+		buf = append(buf, byte(c), byte(c>>8))
+	}
+	if _, err := f.Write(buf); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return run("/Create", "/TN", name, "/XML", f.Name(), "/F")
+}
+
+func (schtasks) Delete(name string) error {
+	if err := run("/Query", "/TN", name); err != nil {
+		return nil // not there
+	}
+	return run("/Delete", "/TN", name, "/F")
+}

@@ -1,0 +1,186 @@
+package install
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/policy"
+)
+
+// The files of manifests/ that carry policy values or host manifests are
+// rendered from the same table install uses (policy.Values, NewManifest), and
+// a test fails when a committed file differs from its rendering
+// (go test ./host/internal/install -run Templates -update rewrites them).
+
+// Paths the packages install the host to.
+const (
+	LinuxHostPath   = "/usr/lib/tablerase/tablerase"
+	WindowsHostDir  = `C:\Program Files\TableRase`
+	WindowsHostPath = WindowsHostDir + `\tablerase.exe`
+	DarwinHostPath  = "/Library/Application Support/TableRase/tablerase"
+)
+
+func indentJSON(v any) []byte {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return append(b, '\n')
+}
+
+// Templates returns the generated files, by path relative to the repository:
+// manifests/ and the MSI's policy fragment.
+func Templates() map[string][]byte {
+	m := templates()
+	t := make(map[string][]byte, len(m)+1)
+	for k, v := range m {
+		t["manifests/"+k] = v
+	}
+	t["packaging/msi/policies.wxs"] = wixPolicies(policy.Params{})
+	return t
+}
+
+func templates() map[string][]byte {
+	t := map[string][]byte{}
+	t["host/linux/chromium/"+policy.HostName+".json"] = NewManifest(policy.Chromium, LinuxHostPath, nil).Encode()
+	t["host/linux/firefox/"+policy.HostName+".json"] = NewManifest(policy.Firefox, LinuxHostPath, nil).Encode()
+	t["host/windows/"+policy.HostName+".chromium.json"] = NewManifest(policy.Chrome, WindowsHostPath, nil).Encode()
+	t["host/windows/"+policy.HostName+".firefox.json"] = NewManifest(policy.Firefox, WindowsHostPath, nil).Encode()
+	t["host/macos/chromium/"+policy.HostName+".json"] = NewManifest(policy.Chrome, DarwinHostPath, nil).Encode()
+	t["host/macos/firefox/"+policy.HostName+".json"] = NewManifest(policy.Firefox, DarwinHostPath, nil).Encode()
+	p := policy.Params{}
+	t["policies/linux/chrome-chromium-brave/"+policy.PolicyFileName] = indentJSON(policy.Values(policy.Chrome, p))
+	t["policies/linux/edge/"+policy.PolicyFileName] = indentJSON(policy.Values(policy.Edge, p))
+	t["policies/firefox/policies.json"] = indentJSON(map[string]any{policy.FirefoxPolicyKey: policy.Values(policy.Firefox, p)})
+	t["windows/register-host.reg"] = hostReg()
+	t["windows/policies.reg"] = policiesReg(p)
+	t["macos/fr.tablerase.policies.mobileconfig"] = mobileconfig(p)
+	return t
+}
+
+func regEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+func hostReg() []byte {
+	var b strings.Builder
+	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Registers the Table rase host for every user (what the MSI does).\r\n")
+	env := policy.Env{OS: "windows"}
+	seen := map[string]bool{}
+	for _, br := range policy.All {
+		r, _ := Registrations(env, System, br, WindowsHostPath)
+		for _, k := range r.Keys {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s]\r\n@=\"%s\"\r\n", k, regEscape(r.Manifest))
+		}
+	}
+	return []byte(b.String())
+}
+
+func policiesReg(p policy.Params) []byte {
+	var b strings.Builder
+	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Table rase browser policies (what `tablerase install --policies` and the MSI Policies feature set).\r\n; Importing this file REPLACES ExtensionSettings; install merges it instead.\r\n")
+	for _, br := range []policy.Browser{policy.Chrome, policy.Edge, policy.Brave, policy.Chromium} {
+		key := policy.RegistryPolicyKeys[br]
+		vals := policy.Values(br, p)
+		fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s]\r\n", key)
+		var lists []string
+		for _, n := range sortedKeys(vals) {
+			if _, ok := vals[n].([]any); ok {
+				lists = append(lists, n)
+				continue
+			}
+			v, _ := regValueOf(vals[n])
+			if v.Kind == "dword" {
+				fmt.Fprintf(&b, "\"%s\"=dword:%08x\r\n", n, v.D)
+			} else {
+				fmt.Fprintf(&b, "\"%s\"=\"%s\"\r\n", n, regEscape(v.S))
+			}
+		}
+		for _, n := range lists {
+			fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s\\%s]\r\n", key, n)
+			for i, it := range vals[n].([]any) {
+				fmt.Fprintf(&b, "\"%d\"=\"%s\"\r\n", i+1, regEscape(it.(string)))
+			}
+		}
+	}
+	return []byte(b.String())
+}
+
+// plist renders a JSON-like value as property list XML.
+func plist(b *strings.Builder, v any, indent string) {
+	switch x := v.(type) {
+	case bool:
+		fmt.Fprintf(b, "%s<%t/>\n", indent, x)
+	case float64:
+		fmt.Fprintf(b, "%s<integer>%d</integer>\n", indent, int64(x))
+	case string:
+		fmt.Fprintf(b, "%s<string>%s</string>\n", indent, html.EscapeString(x))
+	case []any:
+		fmt.Fprintf(b, "%s<array>\n", indent)
+		for _, e := range x {
+			plist(b, e, indent+"\t")
+		}
+		fmt.Fprintf(b, "%s</array>\n", indent)
+	case map[string]any:
+		fmt.Fprintf(b, "%s<dict>\n", indent)
+		names := make([]string, 0, len(x))
+		for n := range x {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(b, "%s\t<key>%s</key>\n", indent, html.EscapeString(n))
+			plist(b, x[n], indent+"\t")
+		}
+		fmt.Fprintf(b, "%s</dict>\n", indent)
+	}
+}
+
+// mobileconfig renders a configuration profile with one payload per browser
+// domain. The UUIDs are fixed so the profile is reproducible; an admin who
+// edits it should generate their own.
+func mobileconfig(p policy.Params) []byte {
+	payloads := []any{}
+	uuids := map[policy.Browser]string{
+		policy.Chrome: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E01", policy.Edge: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E02",
+		policy.Brave: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E03", policy.Chromium: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E04",
+		policy.Firefox: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E05",
+	}
+	for _, br := range policy.All {
+		d := map[string]any{}
+		if br.IsFirefox() {
+			d["EnterprisePoliciesEnabled"] = true
+			d[policy.FirefoxPolicyKey] = policy.Values(br, p)
+		} else {
+			for k, v := range policy.Values(br, p) {
+				d[k] = v
+			}
+		}
+		d["PayloadType"] = policy.PlistDomains[br]
+		d["PayloadIdentifier"] = "fr.tablerase.policies." + string(br)
+		d["PayloadUUID"] = uuids[br]
+		d["PayloadVersion"] = float64(1)
+		d["PayloadDisplayName"] = "Table rase – " + string(br)
+		payloads = append(payloads, d)
+	}
+	top := map[string]any{
+		"PayloadContent":     payloads,
+		"PayloadDisplayName": "Table rase – navigateurs privés",
+		"PayloadIdentifier":  "fr.tablerase.policies",
+		"PayloadType":        "Configuration",
+		"PayloadUUID":        "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E00",
+		"PayloadVersion":     float64(1),
+		"PayloadScope":       "System",
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">` + "\n" +
+		`<plist version="1.0">` + "\n")
+	plist(&b, top, "")
+	b.WriteString("</plist>\n")
+	return []byte(b.String())
+}
