@@ -51,3 +51,7 @@ if [ "$(id -u)" = 0 ]; then
   setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR="$scratch" HOME="$scratch" "$scratch/wipe.test" -test.count=1
   rm -rf "$scratch"
 fi
+
+step "packages: .deb (nfpm, installed and removed in a throwaway dpkg root) and MSI (wixl, tables checked)"
+packaging/test-deb.sh
+packaging/test-msi.sh
