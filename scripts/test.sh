@@ -53,5 +53,5 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 step "packages: .deb (nfpm, installed and removed in a throwaway dpkg root) and MSI (wixl, tables checked)"
-packaging/test-deb.sh
-packaging/test-msi.sh
+scripts/packaging/test-deb.sh
+scripts/packaging/test-msi.sh

@@ -36,7 +36,7 @@ func Templates() map[string][]byte {
 	for k, v := range m {
 		t["manifests/"+k] = v
 	}
-	t["packaging/msi/policies.wxs"] = wixPolicies(policy.Params{})
+	t["scripts/packaging/msi/policies.wxs"] = wixPolicies(policy.Params{})
 	return t
 }
 

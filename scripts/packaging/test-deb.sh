@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds the .deb packages, installs them with dpkg, runs `tablerase doctor` (it must be green),
 # removes them, and checks that nothing is left.
-# Usage: packaging/test-deb.sh [--system]
+# Usage: scripts/packaging/test-deb.sh [--system]
 #   default   : installs into a throwaway dpkg root (dpkg --root, maintainer scripts run with
 #               DPKG_ROOT), so a shared machine's browsers never see our policies;
 #   --system  : installs into this machine (a disposable CI machine only: the policies package
 #               changes how every browser on it behaves).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 mode=sandbox; [ "${1:-}" = "--system" ] && mode=system
 export VERSION=${VERSION:-0.1.0} DEB_ARCH=${DEB_ARCH:-amd64}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export DIST="$work/dist"
-packaging/build-deb.sh >/dev/null
+scripts/packaging/build-deb.sh >/dev/null
 deb="$DIST/tablerase_${VERSION}_${DEB_ARCH}.deb" pol="$DIST/tablerase-policies_${VERSION}_all.deb"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the MSI with wixl and checks its tables with msiinfo (msitools): per-machine, the host and
 # both manifests in Program Files, the host keys for every browser in the 64-bit view, the optional
-# Policies feature holding every policy value of the table. Usage: packaging/test-msi.sh
+# Policies feature holding every policy value of the table. Usage: scripts/packaging/test-msi.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export VERSION=${VERSION:-0.1.0}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export DIST="$work/dist"
-packaging/build-msi.sh >/dev/null
+scripts/packaging/build-msi.sh >/dev/null
 msi="$DIST/tablerase-$VERSION-x64.msi"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # grep -c, not grep -q: -q stops reading early, and with pipefail the writer's SIGPIPE fails the check.
@@ -30,8 +30,8 @@ bad=$(table Component | awk -F'\t' '($4 % 512) < 256 {print $1}')
 [ -z "$bad" ] || fail "components outside the 64-bit view: $bad"
 table Feature | grep -c $'^Host\t\t[^\t]*\t[^\t]*\t2\t1\t' >/dev/null || fail "Host feature not installed by default"
 table Feature | grep -c $'^Policies\t\t[^\t]*\t[^\t]*\t2\t1000\t' >/dev/null || fail "Policies feature not optional"
-# The Policies feature holds exactly the values of packaging/msi/policies.wxs (generated from the table).
-want=$(grep -c '<RegistryValue' packaging/msi/policies.wxs)
+# The Policies feature holds exactly the values of scripts/packaging/msi/policies.wxs (generated from the table).
+want=$(grep -c '<RegistryValue' scripts/packaging/msi/policies.wxs)
 got=$(table Registry | awk -F'\t' '$3 ~ /^SOFTWARE\\Policies\\/' | wc -l)
 [ "$want" = "$got" ] || fail "policy values: $got in the MSI, $want in the table"
 table Registry | grep -c $'SOFTWARE\\\\Policies\\\\Mozilla\\\\Firefox\tPrivateBrowsingModeAvailability\t#2' >/dev/null || fail "Firefox forced private mode missing"
