@@ -1,0 +1,180 @@
+// Cleanup planning: from what the session saw (sites used, hosts, tabs, cookie stores) to the exact
+// browser calls the cleanup makes. Pure functions only: the browser layer (cleanup.js with a real
+// or fake `api`) executes the plan, so every decision here is unit-tested without a browser.
+//
+// Per-browser facts the plan encodes (checked against MDN / developer.chrome.com, 2026-11):
+// - Chromium `browsingData.remove` filters with `origins` (exact origins for storage and cache; the
+//   whole registrable domain for cookies). It only reaches the regular profile: incognito data lives
+//   in an off-the-record context that disappears when its last window closes, so closing those
+//   windows is how incognito is cleared.
+// - Firefox filters with `hostnames` (exact hosts, subdomains not included) for cookies,
+//   localStorage, indexedDB and service workers only; with `cookieStoreId` it accepts cookies and
+//   indexedDB only (anything else rejects the whole call). It rejects localStorage with `since`,
+//   and clears indexedDB / service workers of every site whatever `since` says
+//   (toolkit/components/extensions/parent/ext-browsingData.js).
+// - `passwords` is honoured by Firefox; Chrome ignores it since version 144 (the call still
+//   resolves), so on Chromium the receipt relies on policy and the host, and says so.
+// - Partitioned cookies (CHIPS) are invisible to `cookies.getAll` unless a `partitionKey` is given;
+//   `partitionKey: {}` (no topLevelSite) returns partitioned and unpartitioned cookies alike.
+
+import { hostMatchesDomain, normalizeHost } from './registry.js';
+
+/** Chromium data types the whole-profile removal covers. */
+export const CHROMIUM_TYPES = Object.freeze({
+  cache: true, cacheStorage: true, cookies: true, downloads: true, fileSystems: true, formData: true,
+  history: true, indexedDB: true, localStorage: true, passwords: true, serviceWorkers: true, webSQL: true,
+});
+
+/** Firefox data types (Firefox rejects unknown keys in the DataTypeSet). */
+export const FIREFOX_TYPES = Object.freeze({
+  cache: true, cookies: true, downloads: true, formData: true, history: true, indexedDB: true,
+  localStorage: true, passwords: true, serviceWorkers: true,
+});
+
+/** Per-site data types: what an `origins` (Chromium) / `hostnames` (Firefox) filter accepts. */
+export const CHROMIUM_SITE_TYPES = Object.freeze({
+  cache: true, cacheStorage: true, cookies: true, fileSystems: true, indexedDB: true,
+  localStorage: true, serviceWorkers: true, webSQL: true,
+});
+export const FIREFOX_STORE_TYPES = Object.freeze({ cookies: true, indexedDB: true });
+export const FIREFOX_HOST_TYPES = Object.freeze({ localStorage: true, serviceWorkers: true });
+
+/** The hosts of a site worth naming in a filter: its domains, their www., and the hosts seen. */
+export function siteHosts(site, seenHosts = []) {
+  const hosts = new Set();
+  for (const d of site.domains) {
+    hosts.add(d);
+    if (!site.hostsOnly) hosts.add(`www.${d}`);
+  }
+  for (const raw of seenHosts) {
+    const h = normalizeHost(raw);
+    if (h && site.domains.some((d) => (site.hostsOnly ? h === d : hostMatchesDomain(h, d)))) hosts.add(h);
+  }
+  return [...hosts].sort();
+}
+
+/**
+ * Plans the cleanup.
+ * @param {object} p
+ * @param {'chromium'|'firefox'} p.browser
+ * @param {'session'|'all'} p.scope
+ * @param {number} p.startedAt  ms since epoch: `since` for scope `session`
+ * @param {Array} p.registry    effective registry (registry.js)
+ * @param {object} p.used       { [siteId]: { hosts: string[] } } sites used during the session
+ * @param {string[]} p.cookieStoreIds  stores the extension can see (cookies.getAllCookieStores)
+ */
+export function planCleanup({ browser, scope, startedAt, registry, used, cookieStoreIds }) {
+  const firefox = browser === 'firefox';
+  const usedSites = registry.filter((s) => used && Object.hasOwn(used, s.id));
+  const stores = cookieStoreIds && cookieStoreIds.length ? [...cookieStoreIds] : [undefined];
+  const since = scope === 'all' ? 0 : Math.max(0, Math.floor(startedAt || 0));
+
+  const logout = usedSites.filter((s) => s.logoutUrl).map((s) => ({ siteId: s.id, url: s.logoutUrl }));
+
+  // Cookies of every used site, in every store, partitioned ones included.
+  const cookies = [];
+  for (const s of usedSites) {
+    for (const domain of s.domains) {
+      for (const storeId of stores) cookies.push({ siteId: s.id, domain, hostsOnly: s.hostsOnly, storeId });
+    }
+  }
+
+  const siteData = [];
+  for (const s of usedSites) {
+    const hosts = siteHosts(s, used[s.id] && used[s.id].hosts);
+    if (firefox) {
+      // Firefox accepts only cookies and indexedDB with a cookieStoreId; localStorage and service
+      // workers go in one call without it (every non-private store).
+      for (const storeId of stores) {
+        const options = { hostnames: hosts };
+        if (storeId) options.cookieStoreId = storeId;
+        siteData.push({ siteId: s.id, options, dataTypes: { ...FIREFOX_STORE_TYPES } });
+      }
+      siteData.push({ siteId: s.id, options: { hostnames: hosts }, dataTypes: { ...FIREFOX_HOST_TYPES } });
+    } else {
+      const origins = hosts.flatMap((h) => [`https://${h}`, `http://${h}`]);
+      siteData.push({ siteId: s.id, options: { origins }, dataTypes: { ...CHROMIUM_SITE_TYPES } });
+    }
+  }
+
+  // The whole profile. Firefox refuses localStorage with `since` and clears indexedDB and service
+  // workers of every site whatever `since` says: in scope `session` those are left to the per-site
+  // calls above, so the aidant's own sites keep their data.
+  let types = { ...(firefox ? FIREFOX_TYPES : CHROMIUM_TYPES) };
+  if (firefox && since > 0) {
+    const { localStorage, indexedDB, serviceWorkers, ...rest } = types;
+    types = rest;
+  }
+  const browsing = { options: since > 0 ? { since } : {}, dataTypes: types };
+
+  // Every registry domain is re-read at verification, not only the used ones: a cookie of a site the
+  // tracking missed must still be found (the receipt then names no site, it just fails the line).
+  const verifyCookies = [];
+  for (const s of registry) {
+    for (const domain of s.domains) {
+      const pattern = s.hostsOnly ? `*://${domain}/*` : `*://*.${domain}/*`;
+      for (const storeId of stores) verifyCookies.push({ siteId: s.id, domain, hostsOnly: s.hostsOnly, storeId, pattern });
+    }
+  }
+
+  return {
+    usedSites: usedSites.map((s) => ({ id: s.id, name: s.name })),
+    logout,
+    cookies,
+    siteData,
+    browsing,
+    passwords: firefox ? 'api' : 'policy',
+    verify: { cookies: verifyCookies, since },
+  };
+}
+
+/** Details for `cookies.getAll` reaching partitioned cookies too (see the file comment). */
+export function cookieQuery({ domain, storeId }, partitioned = true) {
+  const q = { domain };
+  if (storeId) q.storeId = storeId;
+  if (partitioned) q.partitionKey = {};
+  return q;
+}
+
+/** Keeps only cookies that really belong to the query (`hostsOnly` sites match exact hosts). */
+export function cookiesInScope(cookies, { domain, hostsOnly }) {
+  return (cookies || []).filter((c) => {
+    const h = normalizeHost(c.domain);
+    return hostsOnly ? h === domain : hostMatchesDomain(h, domain);
+  });
+}
+
+/** Details for `cookies.remove` of one cookie, in its store and partition. */
+export function cookieRemoval(cookie) {
+  const host = normalizeHost(cookie.domain);
+  const details = {
+    url: `${cookie.secure ? 'https' : 'http'}://${host}${cookie.path || '/'}`,
+    name: cookie.name,
+  };
+  if (cookie.storeId) details.storeId = cookie.storeId;
+  if (cookie.partitionKey) details.partitionKey = cookie.partitionKey;
+  if (cookie.firstPartyDomain) details.firstPartyDomain = cookie.firstPartyDomain;
+  return details;
+}
+
+/**
+ * Which tabs the cleanup closes. Our own extension pages stay (the popup opened as a tab shows the
+ * receipt). Scope `all`: every other tab. Scope `session`: tabs seen during the session, every
+ * private tab, and any tab still on a registry site.
+ * @returns {{ close: number[], startPage: boolean }}
+ */
+export function planTabs(tabs, { scope, sessionTabIds = [], extensionOrigin = '', isRegistryUrl = () => false }) {
+  const seen = new Set(sessionTabIds);
+  const close = [];
+  let kept = 0;
+  for (const t of tabs) {
+    const ours = extensionOrigin && typeof t.url === 'string' && t.url.startsWith(extensionOrigin);
+    if (ours) {
+      kept++;
+      continue;
+    }
+    if (scope === 'all' || t.incognito || seen.has(t.id) || isRegistryUrl(t.url || '')) close.push(t.id);
+    else kept++;
+  }
+  return { close, startPage: true, kept };
+}

@@ -1,0 +1,132 @@
+// Receipt building: step outcomes + verification → the lines the person helped is shown.
+//
+// A line says what was checked, not what was attempted: each status comes from the verification
+// where one exists (cookies re-read, history and downloads re-searched, host report). Lines are
+// message keys + substitutions (rendered by the popup in the browser's language), never free text:
+// the receipt names only sites used during the session and carries no personal data (no URL, no
+// cookie, no file name). A failed line carries an action: retry, or what to tell IT.
+//
+// Line status: ok | notice (true but not the extension's to guarantee, e.g. Chrome passwords) |
+// partial | failed. Receipt status: clean (all ok/notice) | failed (nothing could be done) | partial.
+
+export const OK = 'ok';
+export const NOTICE = 'notice';
+export const PARTIAL = 'partial';
+export const FAILED = 'failed';
+
+function line(id, status, key, subs = [], action = undefined) {
+  const l = { id, status, key, subs: subs.map(String) };
+  if (action) l.action = action;
+  return l;
+}
+
+const ok = (o) => o && o.ok;
+
+/** Folds host file-report statuses into a line status. */
+function hostStatus(s) {
+  if (s === 'clean' || s === 'cleared') return OK;
+  // `nothing` (nothing to clear) is what the host sends today for an empty recent-documents list.
+  if (s === 'disabled' || s === 'skipped' || s === 'nothing') return NOTICE;
+  if (s === 'partial') return PARTIAL;
+  return FAILED;
+}
+
+/**
+ * @param {object} r
+ * @param {{id,name}[]} r.usedSites
+ * @param {{siteId, ok}[]} r.logout           outcome per logout URL opened
+ * @param {object} r.cookies                  { ok } removal outcome
+ * @param {object} r.siteData                 { ok } per-site browsingData outcome
+ * @param {object} r.browsing                 { ok } whole-profile browsingData outcome
+ * @param {object} r.tabs                     { ok }
+ * @param {'api'|'policy'} r.passwords
+ * @param {boolean} r.passwordsPolicy         host policy report says the password manager is off
+ * @param {object} r.host                     { ok, value: session.end result } | { ok:false, code }
+ * @param {object} r.verify                   { cookiesLeft: {siteId: n}|null, unverified: siteId[],
+ *                                            history: n|null, downloads: n|null }
+ */
+export function buildReceipt(r) {
+  const lines = [];
+  const v = r.verify || {};
+  const names = (r.usedSites || []).map((s) => s.name);
+
+  // 1. Logged out of the sites used, and their cookies really gone.
+  if (names.length === 0) {
+    lines.push(line('logout', OK, 'receiptNoSite'));
+  } else {
+    const left = v.cookiesLeft || {};
+    const blind = new Set(v.unverified || []);
+    const stuck = (r.usedSites || []).filter((s) => (left[s.id] || 0) > 0).map((s) => s.name);
+    const unseen = (r.usedSites || []).filter((s) => blind.has(s.id)).map((s) => s.name);
+    if (v.cookiesLeft == null) lines.push(line('logout', FAILED, 'receiptLogoutUnverified', [names.join(', ')], 'retry'));
+    else if (stuck.length) lines.push(line('logout', FAILED, 'receiptLogoutFailed', [stuck.join(', ')], 'retry'));
+    else if (unseen.length) lines.push(line('logout', PARTIAL, 'receiptLogoutUnverified', [unseen.join(', ')], 'tellIT'));
+    else lines.push(line('logout', OK, 'receiptLogout', [names.join(', ')]));
+  }
+
+  // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere.
+  const anyLeft = v.cookiesLeft ? Object.values(v.cookiesLeft).some((n) => n > 0) : null;
+  if (ok(r.cookies) && ok(r.siteData) && ok(r.browsing) && anyLeft === false) {
+    lines.push(line('cookies', OK, 'receiptCookies'));
+  } else {
+    lines.push(line('cookies', FAILED, 'receiptCookiesFailed', [], 'retry'));
+  }
+
+  // 3. History, downloads list, form data: removed, and nothing found since the start.
+  if (ok(r.browsing) && v.history === 0 && v.downloads === 0) {
+    lines.push(line('history', OK, 'receiptHistory'));
+  } else {
+    lines.push(line('history', FAILED, 'receiptHistoryFailed', [], 'retry'));
+  }
+
+  // 4. Passwords: Firefox's API removes them; Chrome's does not (144+): say what holds.
+  if (r.passwords === 'api') {
+    lines.push(ok(r.browsing) ? line('passwords', OK, 'receiptPasswords')
+      : line('passwords', FAILED, 'receiptPasswordsFailed', [], 'retry'));
+  } else if (r.passwordsPolicy) {
+    lines.push(line('passwords', OK, 'receiptPasswordsPolicy'));
+  } else {
+    lines.push(line('passwords', NOTICE, 'receiptPasswordsNoPolicy', [], 'tellIT'));
+  }
+
+  // 5. Tabs and windows.
+  lines.push(ok(r.tabs) ? line('tabs', OK, 'receiptTabs') : line('tabs', FAILED, 'receiptTabsFailed', [], 'retry'));
+
+  // 6–8. The host: files, clipboard, recent documents.
+  const host = r.host || { ok: false, code: 'host_missing' };
+  if (!host.ok) {
+    const missing = host.code === 'host_missing';
+    lines.push(line('files', FAILED, missing ? 'receiptHostMissing' : 'receiptHostFailed', [],
+      missing ? 'tellIT' : 'retry'));
+  } else {
+    const rep = host.value || {};
+    const files = rep.files || {};
+    const fs = hostStatus(files.status);
+    const n = Number(files.removed) || 0;
+    const filesKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
+    if (fs === OK) lines.push(line('files', OK, filesKey, [n]));
+    else lines.push(line('files', fs === NOTICE ? NOTICE : FAILED, 'receiptFilesFailed',
+      [n, Number(files.failed) || 0], 'retry'));
+    const clip = rep.clipboard || {};
+    const cs = hostStatus(clip.status);
+    if (cs === OK) lines.push(line('clipboard', OK, 'receiptClipboard'));
+    else if (clip.status === 'disabled') lines.push(line('clipboard', NOTICE, 'receiptClipboardDisabled'));
+    else if (cs === NOTICE) lines.push(line('clipboard', NOTICE, 'receiptClipboardSkipped'));
+    else lines.push(line('clipboard', FAILED, 'receiptClipboardFailed', [], 'retry'));
+    const rec = rep.recent_documents || {};
+    const rs = hostStatus(rec.status);
+    if (rs === OK) lines.push(line('recent', OK, 'receiptRecent'));
+    else if (rs === NOTICE) lines.push(line('recent', NOTICE, 'receiptRecentSkipped'));
+    else lines.push(line('recent', FAILED, 'receiptRecentFailed', [], 'retry'));
+  }
+
+  return { status: overallStatus(lines), lines };
+}
+
+/** clean when every line is ok or notice; failed when no line is ok; partial otherwise. */
+export function overallStatus(lines) {
+  const bad = lines.filter((l) => l.status === FAILED || l.status === PARTIAL).length;
+  if (bad === 0) return 'clean';
+  const good = lines.filter((l) => l.status === OK).length;
+  return good === 0 ? 'failed' : 'partial';
+}

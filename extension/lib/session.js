@@ -1,0 +1,82 @@
+// The accompaniment session as the extension records it (storage.local, so a service-worker
+// restart or a browser crash finds it again). Pure state transitions; the background persists.
+//
+// What is recorded is the least the cleanup needs: start time, which registry sites were used
+// (ids and their host names, never a full URL or a page title), which tab ids were seen, and
+// which cookie stores. State: none → active → ending → ended (→ active again at the next start).
+
+import { normalizeHost, siteForCookie, siteForUrl } from './registry.js';
+
+export function emptySession() {
+  return { state: 'none' };
+}
+
+/** A new active session. `host` is the host's session.start result (or null if missing). */
+export function startSession({ now, scope, host = null, hostCode = '' }) {
+  const startedAt = host && host.started_at ? Math.min(now, Date.parse(host.started_at) || now) : now;
+  return {
+    state: 'active',
+    startedAt,
+    scope,
+    used: {},
+    tabIds: [],
+    stores: [],
+    host: host ? { available: true, sessionId: host.session_id || '' } : { available: false, code: hostCode },
+  };
+}
+
+function addUnique(list, v) {
+  return list.includes(v) ? list : [...list, v];
+}
+
+function withSite(session, site, host, storeId) {
+  const prev = session.used[site.id] || { hosts: [] };
+  const h = normalizeHost(host);
+  const hosts = h ? addUnique(prev.hosts, h) : prev.hosts;
+  const stores = storeId ? addUnique(session.stores, storeId) : session.stores;
+  if (session.used[site.id] && hosts === prev.hosts && stores === session.stores) return session;
+  return { ...session, used: { ...session.used, [site.id]: { hosts } }, stores };
+}
+
+/**
+ * Records a tab navigation. Returns the same object when nothing changed (so the caller can skip
+ * a storage write).
+ */
+export function noteNavigation(session, registry, { tabId, url, storeId }) {
+  if (!session || session.state !== 'active') return session;
+  let s = session;
+  if (Number.isInteger(tabId) && !s.tabIds.includes(tabId)) s = { ...s, tabIds: [...s.tabIds, tabId] };
+  const site = siteForUrl(registry, url);
+  if (!site) return s;
+  return withSite(s, site, new URL(url).hostname, storeId);
+}
+
+/** Records a cookie set during the session (a site used in a frame counts as used). */
+export function noteCookie(session, registry, cookie) {
+  if (!session || session.state !== 'active' || !cookie) return session;
+  const site = siteForCookie(registry, cookie);
+  if (!site) return session;
+  return withSite(session, site, cookie.domain, cookie.storeId);
+}
+
+/** Badge for the toolbar button: text, colour and title message key. */
+export function badgeFor(session, lastStatus, now) {
+  if (session && (session.state === 'active' || session.state === 'ending')) {
+    const min = Math.max(0, Math.floor((now - session.startedAt) / 60000));
+    const text = min < 60 ? `${min}'` : `${Math.floor(min / 60)}h`;
+    return { text, color: '#005a9c', titleKey: 'badgeActive' };
+  }
+  if (lastStatus === 'failed' || lastStatus === 'partial') return { text: '!', color: '#b00020', titleKey: 'badgeFailed' };
+  return { text: '', color: '#005a9c', titleKey: 'badgeNone' };
+}
+
+/** Whether the idle safety net must end the session now. */
+export function shouldEndOnIdle(session, idleState, idleMinutes) {
+  return !!session && session.state === 'active' && idleMinutes > 0 && (idleState === 'idle' || idleState === 'locked');
+}
+
+/** Whether a session found at browser start must be cleaned (crash or browser closed mid-session). */
+export function needsRecovery(session, hostHello) {
+  if (session && (session.state === 'active' || session.state === 'ending')) return true;
+  return !!(hostHello && hostHello.session && hostHello.session.unfinished);
+}

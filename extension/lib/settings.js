@@ -1,0 +1,42 @@
+// Settings: managed storage (IT policy) wins over local choices, key by key. The options page shows
+// managed keys read-only. Defaults suit an aidant's own computer: scope from the host (else
+// `session`), no idle cleanup, no confirmation.
+
+export const DEFAULTS = Object.freeze({
+  scope: '',            // '' = the host's scope (hello), else 'session'
+  idleMinutes: 0,       // 0 = off; 20 suggested on public computers
+  extraSites: [],
+  disabledSites: [],
+  startPage: '',        // '' = the browser's new tab page
+  confirmBeforeEnd: false,
+});
+
+const VALID = {
+  scope: (v) => v === 'session' || v === 'all' || v === '',
+  idleMinutes: (v) => Number.isInteger(v) && v >= 0 && v <= 24 * 60,
+  extraSites: Array.isArray,
+  disabledSites: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  startPage: (v) => v === '' || (typeof v === 'string' && /^https:\/\/[^\s]+$/i.test(v)),
+  confirmBeforeEnd: (v) => typeof v === 'boolean',
+};
+
+/** @returns {{ values: object, managed: string[] }} effective settings and the keys IT set */
+export function mergeSettings(managed = {}, local = {}) {
+  const values = { ...DEFAULTS };
+  const managedKeys = [];
+  for (const k of Object.keys(DEFAULTS)) {
+    if (managed && k in managed && VALID[k](managed[k])) {
+      values[k] = managed[k];
+      managedKeys.push(k);
+    } else if (local && k in local && VALID[k](local[k])) {
+      values[k] = local[k];
+    }
+  }
+  return { values, managed: managedKeys };
+}
+
+/** The scope the cleanup uses: the setting, else the host's, else `session`. */
+export function effectiveScope(settingScope, hostScope) {
+  if (settingScope === 'session' || settingScope === 'all') return settingScope;
+  return hostScope === 'all' ? 'all' : 'session';
+}

@@ -1,0 +1,41 @@
+// DOM rendering shared by the popup (and testable with a minimal document fake): message keys →
+// text. Only textContent is ever set: no HTML from messages or data.
+
+/** Fills every [data-i18n] element with its message. */
+export function localizePage(doc, t) {
+  for (const el of doc.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}
+
+const TITLES = { clean: 'receiptTitleClean', partial: 'receiptTitlePartial', failed: 'receiptTitleFailed' };
+const STATUS = { ok: 'statusOk', notice: 'statusNotice', partial: 'statusFailed', failed: 'statusFailed' };
+const ACTIONS = { retry: 'actionRetry', tellIT: 'actionTellIT' };
+
+/** Renders a receipt into #receipt (sets data-status once finished). */
+export function renderReceipt(doc, receipt, t) {
+  const section = doc.getElementById('receipt');
+  section.dataset.status = receipt.status;
+  doc.getElementById('receipt-h').textContent = t(TITLES[receipt.status] || 'receiptTitleFailed');
+  const ul = doc.getElementById('receipt-lines');
+  ul.replaceChildren();
+  for (const l of receipt.lines) {
+    const li = doc.createElement('li');
+    li.className = l.status;
+    li.dataset.line = l.id;
+    const st = doc.createElement('span');
+    st.className = 'status';
+    st.textContent = `${t(STATUS[l.status] || 'statusFailed')} :`;
+    const what = doc.createElement('span');
+    what.textContent = t(l.key, l.subs);
+    li.append(st, what);
+    if (l.action && l.status !== 'ok') {
+      const todo = doc.createElement('span');
+      todo.className = 'what-to-do';
+      todo.textContent = t(ACTIONS[l.action]);
+      li.append(todo);
+    }
+    ul.append(li);
+  }
+  if (receipt.finishedAt) {
+    doc.getElementById('receipt-at').textContent = t('receiptCheckedAt', [new Date(receipt.finishedAt).toLocaleString()]);
+  }
+}

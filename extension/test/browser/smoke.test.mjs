@@ -1,0 +1,179 @@
+// Real-browser smoke test: Debian's headless Chromium loads the unpacked extension with the native
+// host registered in a throwaway profile; the popup page (opened as a tab) starts an accompaniment,
+// a fake caf.fr served over HTTPS on loopback sets cookies (one of them partitioned), a file lands in
+// the watched Downloads folder, and « Fin d'accompagnement » must leave no caf.fr cookie, delete the
+// file, and show a receipt with data-status="clean".
+//
+// Host: built from ../host/cmd/tablerase with `go build` (or TABLERASE_HOST=/path/to/binary;
+// TABLERASE_HOST=fake uses test/browser/fake-host.mjs, which deletes nothing). Browser:
+// /usr/bin/chromium (or CHROMIUM=/path). Everything the host may touch lives in the temp dir.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import puppeteer from 'puppeteer-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const extDir = path.resolve(here, '..', '..');
+const repo = path.resolve(extDir, '..');
+const EXT_ID = 'ibejdgljgikfdimkajilpemalnckncnm';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core (WCAG 2 A/AA rules) on the page as it is now. Evaluated through the DevTools protocol,
+// which the extension page's CSP does not apply to.
+async function accessibilityViolations(page) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(() => globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] }));
+  return res.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+function buildHost(tmp) {
+  const want = process.env.TABLERASE_HOST;
+  if (want === 'fake') return path.join(here, 'fake-host.mjs');
+  if (want) return path.resolve(want);
+  const out = path.join(tmp, 'bin', 'tablerase');
+  execFileSync('go', ['build', '-o', out, './host/cmd/tablerase'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  return out;
+}
+
+function certificate(tmp) {
+  const key = path.join(tmp, 'key.pem');
+  const cert = path.join(tmp, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+    '-subj', '/CN=www.caf.fr', '-addext', 'subjectAltName=DNS:www.caf.fr,DNS:caf.fr'], { stdio: 'ignore' });
+  return { key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
+}
+
+function fakeCaf(tls) {
+  const server = https.createServer(tls, (req, res) => {
+    res.setHeader('Set-Cookie', [
+      'tr_session=opaque; Domain=caf.fr; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=3600',
+      'tr_chips=opaque; Path=/; Secure; SameSite=None; Partitioned; Max-Age=3600',
+    ]);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end('<!doctype html><title>Mon compte CAF</title><p>Connecté</p><script>localStorage.setItem("x","1")</script>');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function pollPage(page, fn, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+
+async function allCookies(browser) {
+  const cdp = await browser.target().createCDPSession();
+  const { cookies } = await cdp.send('Storage.getCookies');
+  await cdp.detach();
+  return cookies;
+}
+
+test('start, visit caf.fr, end: cookies gone, file deleted, receipt clean', { timeout: 60000 }, async (t) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-smoke-'));
+  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const hostBin = buildHost(tmp);
+  const udd = path.join(tmp, 'profile');
+  const downloads = path.join(tmp, 'Downloads');
+  for (const d of [udd, downloads, path.join(tmp, 'state'), path.join(tmp, 'config'), path.join(udd, 'NativeMessagingHosts')]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  fs.writeFileSync(path.join(udd, 'NativeMessagingHosts', 'fr.tablerase.host.json'), JSON.stringify({
+    name: 'fr.tablerase.host', description: 'Table rase', path: hostBin, type: 'stdio',
+    allowed_origins: [`chrome-extension://${EXT_ID}/`],
+  }));
+  fs.writeFileSync(path.join(tmp, 'config.json'), JSON.stringify({ default_folders: false, watch: [downloads] }));
+  const older = path.join(downloads, 'avant.txt');
+  fs.writeFileSync(older, 'older than the session');
+  const past = new Date(Date.now() - 3600e3);
+  fs.utimesSync(older, past, past);
+
+  const server = await fakeCaf(certificate(tmp));
+  t.after(() => server.close());
+  const port = server.address().port;
+
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    enableExtensions: [extDir],
+    userDataDir: udd,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+      '--disable-sync', '--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost', '--ignore-certificate-errors'],
+    env: { ...process.env, HOME: tmp, XDG_STATE_HOME: path.join(tmp, 'state'), XDG_CONFIG_HOME: path.join(tmp, 'config'),
+      TABLERASE_CONFIG: path.join(tmp, 'config.json') },
+  });
+  t.after(() => browser.close());
+
+  const swTarget = await browser.waitForTarget(
+    (tg) => tg.type() === 'service_worker' && tg.url().startsWith(`chrome-extension://${EXT_ID}/`), { timeout: 10000 });
+  const worker = await swTarget.worker();
+  const swLog = [];
+  worker.on('console', (m) => swLog.push(m.text()));
+  const popup = await browser.newPage();
+  popup.on('pageerror', (err) => swLog.push(`popup: ${err.message}`));
+  popup.on('console', (m) => swLog.push(`popup console: ${m.text()}`));
+  await popup.goto(`chrome-extension://${EXT_ID}/popup/popup.html`);
+  await popup.waitForSelector('#start:not([hidden])');
+  await popup.click('#start');
+  await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 10000 });
+  const policyText = await popup.$eval('#policy', (el) => el.textContent);
+  assert.ok(policyText.length > 0, 'the popup states this computer’s policy');
+  assert.deepEqual(await accessibilityViolations(popup), [], 'popup during an accompaniment');
+
+  const site = await browser.newPage();
+  await site.goto(`https://www.caf.fr:${port}/`);
+  const newFile = path.join(downloads, 'attestation.pdf');
+  fs.writeFileSync(newFile, '%PDF-1.4 test');
+  const before = (await allCookies(browser)).filter((c) => c.domain.endsWith('caf.fr'));
+  assert.ok(before.some((c) => c.name === 'tr_session'), 'the fake site set its session cookie');
+  assert.ok(before.some((c) => c.name === 'tr_chips' && c.partitionKey), 'the fake site set a partitioned cookie');
+
+  await popup.bringToFront();
+  await popup.click('#end');
+  try {
+    // Polled from here: the cleanup opens the start page in front, and a background tab's
+    // requestAnimationFrame/mutation polling is throttled.
+    await pollPage(popup, () => {
+      const r = document.getElementById('receipt');
+      return !r.hidden && !!r.dataset.status;
+    }, 15000);
+  } catch (e) {
+    const stored = await worker.evaluate(() => chrome.storage.local.get(null)).catch((err) => String(err));
+    const progress = await popup.$eval('#progress', (el) => el.textContent).catch(() => '?');
+    throw new Error(`no receipt (progress: ${progress}); storage: ${JSON.stringify(stored)}; worker log: ${swLog.join(' | ')}`, { cause: e });
+  }
+  const receipt = await popup.$eval('#receipt', (el) => ({
+    status: el.dataset.status,
+    lines: [...el.querySelectorAll('li')].map((li) => `${li.dataset.line} ${li.className}: ${li.textContent}`),
+  }));
+
+  assert.deepEqual(await accessibilityViolations(popup), [], 'popup showing the receipt');
+  const after = (await allCookies(browser)).filter((c) => c.domain.endsWith('caf.fr'));
+  assert.deepEqual(after.map((c) => c.name), [], 'no caf.fr cookie is left, partitioned or not');
+  assert.equal(receipt.status, 'clean', `receipt:\n${receipt.lines.join('\n')}`);
+  assert.ok(receipt.lines.some((l) => l.startsWith('logout ok') && l.includes('CAF')), 'the receipt names CAF');
+  assert.ok(!receipt.lines.some((l) => /ameli|impots/i.test(l)), 'the receipt names no site that was not used');
+  if (process.env.TABLERASE_HOST !== 'fake') {
+    assert.equal(fs.existsSync(newFile), false, 'the file downloaded during the session is deleted');
+    assert.equal(fs.existsSync(older), true, 'the older file is kept');
+  }
+  const options = await browser.newPage();
+  await options.goto(`chrome-extension://${EXT_ID}/options/options.html`);
+  await options.waitForSelector('#sites li');
+  assert.deepEqual(await accessibilityViolations(options), [], 'options page');
+  await options.close();
+
+  const pages = await browser.pages();
+  assert.ok(!pages.some((p) => p.url().includes('caf.fr')), 'the caf.fr tab is closed');
+});

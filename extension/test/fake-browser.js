@@ -1,0 +1,141 @@
+// A small fake of the browser API (promise style, as `browser.*` / MV3 `chrome.*`), enough for the
+// cleanup to run against: cookie stores with partitioned cookies, browsingData removal that
+// really removes, tabs/windows, history, downloads, native messaging. Knobs let a test make a
+// step hang or fail.
+
+import { hostMatchesDomain, normalizeHost, registrableDomain } from '../lib/registry.js';
+
+function event() {
+  const listeners = new Set();
+  return {
+    addListener: (fn) => listeners.add(fn),
+    removeListener: (fn) => listeners.delete(fn),
+    emit: (...args) => [...listeners].forEach((fn) => fn(...args)),
+    get size() { return listeners.size; },
+  };
+}
+
+const never = () => new Promise(() => {});
+
+export function fakeBrowser(opts = {}) {
+  const calls = [];
+  let nextTab = 100;
+  const state = {
+    cookies: [],        // { name, domain, path, secure, storeId, partitionKey? }
+    tabs: [],           // { id, url, incognito, windowId, status }
+    history: [],        // { url, lastVisitTime }
+    downloads: [],      // { id, startTime (ISO) }
+    stores: opts.stores || ['0'],
+    hang: new Set(opts.hang || []),        // 'logout' | 'browsingData' | 'cookies'
+    failRemove: opts.failRemove || false,  // cookies.remove resolves but keeps the cookie
+    host: opts.host || ((msg) => ({ id: msg.id, ok: true, result: {} })),
+  };
+
+  const cookieMatches = (c, d) => {
+    if (d.domain && !hostMatchesDomain(normalizeHost(c.domain), normalizeHost(d.domain))) return false;
+    if ((d.storeId || '0') !== c.storeId) return false;
+    if (!d.partitionKey && c.partitionKey) return false; // partitioned cookies need a partitionKey
+    return true;
+  };
+
+  const b = {
+    calls,
+    state,
+    cookies: {
+      async getAllCookieStores() {
+        return state.stores.map((id) => ({ id, tabIds: [] }));
+      },
+      async getAll(d) {
+        calls.push(['cookies.getAll', d]);
+        if (state.hang.has('cookies')) return never();
+        return state.cookies.filter((c) => cookieMatches(c, d)).map((c) => ({ ...c }));
+      },
+      async remove(d) {
+        calls.push(['cookies.remove', d]);
+        if (state.failRemove) return null;
+        const host = new URL(d.url).hostname;
+        state.cookies = state.cookies.filter((c) => !(c.name === d.name && normalizeHost(c.domain) === host
+          && c.storeId === (d.storeId || '0') && JSON.stringify(c.partitionKey || null) === JSON.stringify(d.partitionKey || null)));
+        return { name: d.name };
+      },
+      onChanged: event(),
+    },
+    browsingData: {
+      async remove(options, types) {
+        calls.push(['browsingData.remove', options, types]);
+        if (state.hang.has('browsingData')) return never();
+        if (opts.firefox) {
+          // Firefox's own refusals (ext-browsingData.js).
+          if (options.since && types.localStorage) throw new Error("Firefox does not support clearing localStorage with 'since'.");
+          if (options.cookieStoreId && Object.keys(types).some((k) => types[k] && !['cookies', 'indexedDB'].includes(k))) {
+            throw new Error("Firefox does not support clearing X with 'cookieStoreId'.");
+          }
+        }
+        if (state.failRemove) return undefined;
+        const since = options.since || 0;
+        const defaultStore = opts.firefox ? 'firefox-default' : '0';
+        if (types.cookies && !options.origins && !options.hostnames) {
+          state.cookies = state.cookies.filter((c) => (c.created || 0) < since || c.storeId !== defaultStore);
+        }
+        if (types.cookies && options.hostnames) {
+          state.cookies = state.cookies.filter((c) => !((options.cookieStoreId || defaultStore) === c.storeId
+            && options.hostnames.includes(normalizeHost(c.domain))));
+        }
+        if (types.cookies && options.origins) {
+          const regs = new Set(options.origins.map((o) => registrableDomain(new URL(o).hostname)));
+          // Conservative: whether an origins filter reaches partitioned cookies is not documented.
+          state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))));
+        }
+        if (types.history) state.history = state.history.filter((h) => h.lastVisitTime < since);
+        if (types.downloads) state.downloads = state.downloads.filter((d) => Date.parse(d.startTime) < since);
+        return undefined;
+      },
+    },
+    tabs: {
+      onUpdated: event(),
+      onCreated: event(),
+      async query() {
+        return state.tabs.map((t) => ({ ...t }));
+      },
+      async create(props) {
+        calls.push(['tabs.create', props]);
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: false, windowId: props.windowId || 1, status: 'loading' };
+        state.tabs.push(tab);
+        if (!state.hang.has('logout') || !props.url || props.active !== false) {
+          setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
+        }
+        return { ...tab };
+      },
+      async remove(ids) {
+        const list = Array.isArray(ids) ? ids : [ids];
+        calls.push(['tabs.remove', list]);
+        state.tabs = state.tabs.filter((t) => !list.includes(t.id));
+      },
+    },
+    windows: {
+      async create(props) {
+        calls.push(['windows.create', props]);
+        state.tabs.push({ id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9 });
+        return { id: 9 };
+      },
+    },
+    history: {
+      async search(q) {
+        return state.history.filter((h) => h.lastVisitTime >= (q.startTime || 0));
+      },
+    },
+    downloads: {
+      async search(q) {
+        const after = q.startedAfter ? Date.parse(q.startedAfter) : 0;
+        return state.downloads.filter((d) => Date.parse(d.startTime) > after);
+      },
+    },
+    runtime: {
+      async sendNativeMessage(name, msg) {
+        calls.push(['sendNativeMessage', name, msg]);
+        return state.host(msg);
+      },
+    },
+  };
+  return b;
+}

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { buildRegistry, siteForUrl } from '../lib/registry.js';
+import { cookieQuery, cookieRemoval, cookiesInScope, planCleanup, planTabs, siteHosts } from '../lib/plan.js';
+
+const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
+const used = { caf: { hosts: ['wwwd.caf.fr', 'www.caf.fr'] }, ameli: { hosts: ['assure.ameli.fr'] } };
+const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+
+test('only the sites used are logged out, cleared and named', () => {
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used, cookieStoreIds: ['0'] });
+  assert.deepEqual(p.usedSites.map((s) => s.id).sort(), ['ameli', 'caf']);
+  assert.deepEqual(p.logout.map((l) => l.siteId), ['ameli'], 'only ameli has a known logout URL');
+  assert.deepEqual([...new Set(p.cookies.map((c) => c.siteId))].sort(), ['ameli', 'caf']);
+  assert.ok(p.verify.cookies.some((c) => c.siteId === 'impots'), 'verification re-reads every registry domain');
+});
+
+test('Chromium: per-site removal by origins, whole profile since the start', () => {
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used, cookieStoreIds: ['0', '1'] });
+  const caf = p.siteData.find((d) => d.siteId === 'caf');
+  assert.ok(caf.options.origins.includes('https://wwwd.caf.fr'));
+  assert.ok(caf.options.origins.includes('https://caf.fr'));
+  assert.equal(caf.options.hostnames, undefined);
+  assert.ok(caf.dataTypes.localStorage && caf.dataTypes.indexedDB && caf.dataTypes.serviceWorkers && caf.dataTypes.cacheStorage);
+  assert.equal(caf.dataTypes.history, undefined, 'history cannot be filtered by origin');
+  assert.equal(p.browsing.options.since, T0);
+  for (const k of ['history', 'downloads', 'formData', 'cache', 'cookies', 'localStorage', 'indexedDB', 'cacheStorage', 'serviceWorkers', 'fileSystems']) {
+    assert.equal(p.browsing.dataTypes[k], true, k);
+  }
+  assert.equal(p.passwords, 'policy', 'Chrome ignores browsingData passwords since 144');
+  assert.deepEqual([...new Set(p.cookies.map((c) => c.storeId))], ['0', '1'], 'incognito store too when visible');
+});
+
+test('Firefox: hostnames, cookieStoreId only with the types Firefox accepts with it', () => {
+  const p = planCleanup({ browser: 'firefox', scope: 'session', startedAt: T0, registry, used, cookieStoreIds: ['firefox-default', 'firefox-private'] });
+  const caf = p.siteData.filter((d) => d.siteId === 'caf');
+  const perStore = caf.filter((d) => d.options.cookieStoreId);
+  assert.deepEqual(perStore.map((d) => d.options.cookieStoreId), ['firefox-default', 'firefox-private']);
+  for (const d of perStore) assert.deepEqual(Object.keys(d.dataTypes).sort(), ['cookies', 'indexedDB']);
+  const hostWide = caf.filter((d) => !d.options.cookieStoreId);
+  assert.deepEqual(hostWide.map((d) => Object.keys(d.dataTypes).sort()), [['localStorage', 'serviceWorkers']]);
+  assert.ok(caf[0].options.hostnames.includes('wwwd.caf.fr'), 'Firefox does not include subdomains: list them');
+  assert.equal(caf[0].options.origins, undefined);
+  assert.equal(p.browsing.options.since, T0);
+  assert.equal(p.browsing.dataTypes.localStorage, undefined, 'Firefox rejects localStorage with since');
+  assert.equal(p.browsing.dataTypes.indexedDB, undefined, 'Firefox would clear every site\'s indexedDB whatever since says');
+  assert.equal(p.browsing.dataTypes.cacheStorage, undefined);
+  assert.equal(p.browsing.dataTypes.webSQL, undefined);
+  assert.equal(p.browsing.dataTypes.passwords, true);
+  assert.equal(p.passwords, 'api');
+  const all = planCleanup({ browser: 'firefox', scope: 'all', startedAt: T0, registry, used, cookieStoreIds: [] });
+  assert.deepEqual(all.browsing.options, {});
+  assert.equal(all.browsing.dataTypes.localStorage, true);
+});
+
+test('scope all removes everything, whatever the start time', () => {
+  const p = planCleanup({ browser: 'chromium', scope: 'all', startedAt: T0, registry, used: {}, cookieStoreIds: [] });
+  assert.deepEqual(p.browsing.options, {});
+  assert.equal(p.verify.since, 0);
+  assert.deepEqual(p.usedSites, []);
+  assert.deepEqual(p.logout, []);
+});
+
+test('hostsOnly sites never widen to their parent domain', () => {
+  const site = registry.find((s) => s.id === 'laposte-idn');
+  const hosts = siteHosts(site, ['www.laposte.fr', 'lidentitenumerique.laposte.fr']);
+  assert.ok(!hosts.includes('www.laposte.fr'));
+  assert.ok(!hosts.some((h) => h.startsWith('www.lidentite')));
+});
+
+test('cookie queries reach partitioned cookies and removal keeps the partition', () => {
+  assert.deepEqual(cookieQuery({ domain: 'caf.fr', storeId: '1' }), { domain: 'caf.fr', storeId: '1', partitionKey: {} });
+  assert.deepEqual(cookieQuery({ domain: 'caf.fr' }, false), { domain: 'caf.fr' });
+  const pk = { topLevelSite: 'https://caf.fr', hasCrossSiteAncestor: false };
+  assert.deepEqual(cookieRemoval({ name: 'a', domain: '.caf.fr', path: '/x', secure: true, storeId: '0', partitionKey: pk }),
+    { url: 'https://caf.fr/x', name: 'a', storeId: '0', partitionKey: pk });
+  assert.equal(cookieRemoval({ name: 'a', domain: 'www.caf.fr', secure: false }).url, 'http://www.caf.fr/');
+  const got = cookiesInScope([{ domain: '.laposte.fr' }, { domain: 'lidentitenumerique.laposte.fr' }],
+    { domain: 'lidentitenumerique.laposte.fr', hostsOnly: true });
+  assert.equal(got.length, 1);
+});
+
+test('tabs: our pages stay, session/private/registry tabs close; scope all closes every other tab', () => {
+  const tabs = [
+    { id: 1, url: 'chrome-extension://abc/popup/popup.html' },
+    { id: 2, url: 'https://www.caf.fr/mon-compte' },
+    { id: 3, url: 'https://www.lemonde.fr/' },
+    { id: 4, url: 'https://example.org/', incognito: true },
+    { id: 5, url: 'https://example.net/' },
+  ];
+  const opts = { extensionOrigin: 'chrome-extension://abc/', sessionTabIds: [5], isRegistryUrl: (u) => !!siteForUrl(registry, u) };
+  assert.deepEqual(planTabs(tabs, { ...opts, scope: 'session' }).close, [2, 4, 5]);
+  assert.deepEqual(planTabs(tabs, { ...opts, scope: 'all' }).close, [2, 3, 4, 5]);
+});

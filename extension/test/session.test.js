@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { buildRegistry } from '../lib/registry.js';
+import { badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, shouldEndOnIdle, startSession } from '../lib/session.js';
+
+const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
+const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
+
+test('a session starts at the earlier of the browser and host start times', () => {
+  const s = startSession({ now: NOW, scope: 'session', host: { session_id: 'u', started_at: new Date(NOW - 5000).toISOString() } });
+  assert.equal(s.startedAt, NOW - 5000);
+  assert.equal(s.host.available, true);
+  const missing = startSession({ now: NOW, scope: 'all', hostCode: 'host_missing' });
+  assert.deepEqual(missing.host, { available: false, code: 'host_missing' });
+  assert.equal(missing.startedAt, NOW);
+});
+
+test('navigations record registry sites (host names only) and tab ids', () => {
+  let s = startSession({ now: NOW, scope: 'session' });
+  s = noteNavigation(s, registry, { tabId: 7, url: 'https://wwwd.caf.fr/wps/portal/secure/compte?dossier=123', storeId: '0' });
+  s = noteNavigation(s, registry, { tabId: 8, url: 'https://www.lemonde.fr/', storeId: '0' });
+  assert.deepEqual(Object.keys(s.used), ['caf']);
+  assert.deepEqual(s.used.caf.hosts, ['wwwd.caf.fr']);
+  assert.deepEqual(s.tabIds, [7, 8]);
+  assert.ok(!JSON.stringify(s).includes('dossier'), 'no path or query is stored');
+  const same = noteNavigation(s, registry, { tabId: 7, url: 'https://wwwd.caf.fr/autre', storeId: '0' });
+  assert.equal(same, s, 'nothing new: same object, no storage write');
+});
+
+test('cookies set in frames mark the site used; nothing is recorded outside a session', () => {
+  let s = startSession({ now: NOW, scope: 'session' });
+  s = noteCookie(s, registry, { domain: '.franceconnect.gouv.fr', storeId: '1' });
+  assert.deepEqual(Object.keys(s.used), ['franceconnect']);
+  assert.deepEqual(s.stores, ['1']);
+  const none = emptySession();
+  assert.equal(noteNavigation(none, registry, { tabId: 1, url: 'https://www.caf.fr/' }), none);
+  const ended = { ...s, state: 'ended' };
+  assert.equal(noteCookie(ended, registry, { domain: 'caf.fr' }), ended);
+});
+
+test('badge: elapsed minutes while active, "!" after a failed cleanup, empty otherwise', () => {
+  const s = startSession({ now: NOW, scope: 'session' });
+  assert.equal(badgeFor(s, null, NOW + 12 * 60000 + 5).text, "12'");
+  assert.equal(badgeFor(s, null, NOW + 125 * 60000).text, '2h');
+  assert.equal(badgeFor({ state: 'ended' }, 'partial', NOW).text, '!');
+  assert.equal(badgeFor({ state: 'ended' }, 'clean', NOW).text, '');
+  assert.equal(badgeFor(emptySession(), undefined, NOW).titleKey, 'badgeNone');
+});
+
+test('idle ends an active session only when the setting is on', () => {
+  const s = startSession({ now: NOW, scope: 'session' });
+  assert.equal(shouldEndOnIdle(s, 'idle', 20), true);
+  assert.equal(shouldEndOnIdle(s, 'locked', 20), true);
+  assert.equal(shouldEndOnIdle(s, 'idle', 0), false);
+  assert.equal(shouldEndOnIdle(s, 'active', 20), false);
+  assert.equal(shouldEndOnIdle(emptySession(), 'idle', 20), false);
+});
+
+test('recovery at browser start: our unfinished session or the host\'s', () => {
+  assert.equal(needsRecovery(startSession({ now: NOW, scope: 'session' }), null), true);
+  assert.equal(needsRecovery({ state: 'ending' }, null), true);
+  assert.equal(needsRecovery({ state: 'ended' }, { session: { unfinished: false } }), false);
+  assert.equal(needsRecovery(emptySession(), { session: { unfinished: true } }), true);
+});
