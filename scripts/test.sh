@@ -22,6 +22,9 @@ if [ ${#apt_pkgs[@]} -gt 0 ]; then
   fi
 fi
 go mod download
+if [ $quick = 0 ]; then
+  (cd extension && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # extension/node_modules holds a stray Go package of an npm dependency: name ours explicitly.
 gopkgs="./host/... ./scripts/..."
@@ -44,6 +47,8 @@ go test -run='^$' -fuzz='^FuzzRead$' -fuzztime=10s ./host/internal/framing
 step "go test -race"
 go test -race -count=1 $gopkgs
 
+[ $quick = 1 ] && exit 0
+
 if [ "$(id -u)" = 0 ]; then
   step "wipe tests as an unprivileged user (root bypasses the permission paths)"
   scratch=$(mktemp -d); chmod 1777 "$scratch"
@@ -55,3 +60,9 @@ fi
 step "packages: .deb (nfpm, installed and removed in a throwaway dpkg root) and MSI (wixl, tables checked)"
 scripts/packaging/test-deb.sh
 scripts/packaging/test-msi.sh
+
+step "extension: web-ext lint and unit tests (node:test)"
+(cd extension && npm test)
+
+step "extension: smoke test in headless Chromium with the real host"
+(cd extension && npm run smoke)
