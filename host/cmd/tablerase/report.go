@@ -23,4 +23,8 @@ func printReport(w io.Writer, r session.Report, asJSON bool) {
 	fmt.Fprintf(w, "  presse-papiers/clipboard: %s %s\n", r.Clipboard.Status, r.Clipboard.Code)
 	fmt.Fprintf(w, "  documents récents/recent documents: %s %s (%d)\n", r.RecentDocuments.Status,
 		r.RecentDocuments.Code, r.RecentDocuments.Removed)
+	if b := r.BrowserStores; b != nil {
+		fmt.Fprintf(w, "  mots de passe et saisies des navigateurs fermés/closed browsers' passwords and autofill: %s %s (%d)\n",
+			b.Status, b.Code, b.Removed)
+	}
 }

@@ -45,26 +45,52 @@ func (m *Manager) End(ctx context.Context) (Report, error) {
 }
 
 // Clean is `tablerase clean`, run by OS logon/logoff hooks and by hand: it finishes an active or
-// interrupted session; with no session and scope "all" it empties the watched folders and clears
-// the traces; with no session and scope "session" there is nothing it may delete (ErrNoSession).
+// interrupted session. In scope "all" it also empties the watched folders and clears the traces
+// when there is no session, and purges the password and autofill stores of browser profiles that
+// are not running. With no session in scope "session" there is nothing it may delete
+// (ErrNoSession).
 func (m *Manager) Clean(ctx context.Context) (Report, error) {
 	r, err := m.End(ctx)
-	if !errors.Is(err, ErrNoSession) && !(err == nil && r.AlreadyEnded) {
-		return r, err
-	}
 	if m.Config.Scope != config.ScopeAll {
 		return r, err
 	}
-	release, lerr := m.lock(ctx, m.Budgets.Lock)
-	if lerr != nil {
-		return Report{}, lerr
+	if errors.Is(err, ErrNoSession) || err == nil && r.AlreadyEnded {
+		release, lerr := m.lock(ctx, m.Budgets.Lock)
+		if lerr != nil {
+			return Report{}, lerr
+		}
+		st := &state{Version: stateVersion, Scope: "all", Phase: PhaseEnding, StartedAt: m.now().UTC(), Key: make([]byte, 32)}
+		for _, f := range m.Config.Folders {
+			st.Folders = append(st.Folders, folderState{ID: folderID(st.Key, f.Path), Label: f.Label})
+		}
+		r, err = m.run(ctx, st, false), nil
+		release()
 	}
-	defer release()
-	st := &state{Version: stateVersion, Scope: "all", Phase: PhaseEnding, StartedAt: m.now().UTC(), Key: make([]byte, 32)}
-	for _, f := range m.Config.Folders {
-		st.Folders = append(st.Folders, folderState{ID: folderID(st.Key, f.Path), Label: f.Label})
+	if err != nil {
+		return r, err
 	}
-	return m.run(ctx, st, false), nil
+	stores := m.purgeStores(ctx)
+	r.BrowserStores = &stores
+	r.Status = overall(r)
+	return r, nil
+}
+
+func (m *Manager) purgeStores(ctx context.Context) StepReport {
+	if m.Steps.PurgeStores == nil {
+		return StepReport{Status: "disabled"}
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
+	defer cancel()
+	res := m.Steps.PurgeStores(ctx)
+	switch {
+	case res.Failed > 0:
+		return StepReport{Status: "failed", Code: "not_removed", Removed: res.Removed}
+	case res.Running > 0:
+		return StepReport{Status: "skipped", Code: "browser_running", Removed: res.Removed}
+	case res.Removed > 0:
+		return StepReport{Status: "cleared", Removed: res.Removed}
+	}
+	return StepReport{Status: "nothing"}
 }
 
 // finish marks the state "ending" (durably, before the first deletion), runs the steps and
@@ -215,6 +241,8 @@ func overall(r Report) string {
 	case r.Files.Status == "failed":
 		return "failed"
 	case r.Files.Status != "clean" || !stepOK(r.Clipboard) || !stepOK(r.RecentDocuments):
+		return "partial"
+	case r.BrowserStores != nil && !stepOK(*r.BrowserStores):
 		return "partial"
 	}
 	return "clean"

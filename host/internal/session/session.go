@@ -25,6 +25,8 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
@@ -53,6 +55,9 @@ type Steps struct {
 	ClearClipboard func(ctx context.Context) traces.Outcome
 	MarkRecent     func() traces.RecentMark
 	ClearRecent    func(ctx context.Context, mark traces.RecentMark, all bool) traces.Outcome
+	// PurgeStores removes the password and autofill stores of browser profiles that are not
+	// running; only `tablerase clean` in scope "all" calls it.
+	PurgeStores func(ctx context.Context) profiles.Result
 }
 
 // DefaultSteps are the real actions.
@@ -63,23 +68,24 @@ func DefaultSteps() Steps {
 		ClearClipboard: traces.ClearClipboard,
 		MarkRecent:     traces.MarkRecent,
 		ClearRecent:    traces.ClearRecent,
+		PurgeStores:    func(ctx context.Context) profiles.Result { return profiles.Purge(ctx, policy.NativeEnv()) },
 	}
 }
 
 // Budgets bound each step of an end. Files, clipboard and recent documents run side by side, so
 // an end takes at most the largest budget (plus the lock wait).
 type Budgets struct {
-	Snapshot, Files, Clipboard, Recent, Lock time.Duration
+	Snapshot, Files, Clipboard, Recent, Lock, Stores time.Duration
 }
 
 // NativeBudgets fit inside the extension's 10-second cleanup: what does not finish in time is
 // reported as partial and finished by the next end.
 var NativeBudgets = Budgets{Snapshot: 8 * time.Second, Files: 7 * time.Second, Clipboard: 3 * time.Second,
-	Recent: 3 * time.Second, Lock: 2 * time.Second}
+	Recent: 3 * time.Second, Lock: 2 * time.Second, Stores: 3 * time.Second}
 
 // CLIBudgets are for `tablerase clean`, run by OS hooks where nobody is waiting on a popup.
 var CLIBudgets = Budgets{Snapshot: 2 * time.Minute, Files: 5 * time.Minute, Clipboard: 5 * time.Second,
-	Recent: 10 * time.Second, Lock: 30 * time.Second}
+	Recent: 10 * time.Second, Lock: 30 * time.Second, Stores: 30 * time.Second}
 
 // Manager runs sessions against one state directory.
 type Manager struct {
@@ -121,6 +127,9 @@ type Report struct {
 	Files           FilesReport `json:"files"`
 	Clipboard       StepReport  `json:"clipboard"`
 	RecentDocuments StepReport  `json:"recent_documents"`
+	// BrowserStores is set by Clean in scope "all": saved passwords and autofill of browser
+	// profiles that were not running.
+	BrowserStores *StepReport `json:"browser_stores,omitempty"`
 }
 
 // FilesReport sums the watched folders.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
@@ -24,6 +25,7 @@ func testSteps() Steps {
 	s.ClearRecent = func(context.Context, traces.RecentMark, bool) traces.Outcome {
 		return traces.Outcome{Status: "cleared", Removed: 2}
 	}
+	s.PurgeStores = func(context.Context) profiles.Result { return profiles.Result{Profiles: 1, Removed: 3} }
 	return s
 }
 
@@ -137,8 +139,15 @@ func TestScopeAllEmptiesFoldersButKeepsThem(t *testing.T) {
 	// A logoff hook with no session still empties the folders on a public computer.
 	f.write("left-behind.pdf", "z")
 	rep, err = f.manager.Clean(context.Background())
-	if err != nil || exists(filepath.Join(f.downloads, "left-behind.pdf")) || rep.Files.Removed != 1 {
+	if err != nil || exists(filepath.Join(f.downloads, "left-behind.pdf")) || rep.Files.Removed != 1 ||
+		rep.BrowserStores == nil || rep.BrowserStores.Removed != 3 || rep.Status != "clean" {
 		t.Fatalf("Clean in scope all = %+v, %v", rep, err)
+	}
+	// A browser still running keeps its stores: the report says so instead of claiming clean.
+	f.manager.Steps.PurgeStores = func(context.Context) profiles.Result { return profiles.Result{Profiles: 1, Running: 1} }
+	rep, err = f.manager.Clean(context.Background())
+	if err != nil || rep.Status != "partial" || rep.BrowserStores.Code != "browser_running" {
+		t.Fatalf("Clean with a running browser = %+v, %v", rep, err)
 	}
 }
 

@@ -1,0 +1,143 @@
+// Package profiles purges the password and autofill stores of browser profiles that are not
+// running. It is what `tablerase clean` adds in scope "all" (public computers), run by the OS
+// logon/logoff hooks: Chrome ignores the extension API's "passwords" since version 144, so a
+// password a person saved despite the policies can only go while the browser is closed.
+//
+// Three rules, each tested:
+//   - never while the browser runs: a profile whose browser holds its lock (Chromium's
+//     SingletonLock / lockfile, Firefox's lock / parent.lock) is skipped and counted as running;
+//     a lock that cannot be proven stale counts as running;
+//   - never outside the known profile folders: the roots come from a fixed table per OS and browser
+//     (the user's own folders), profiles are their direct sub-folders, and only the store files
+//     named below are removed — regular files only, links never followed;
+//   - reported by count only: profiles examined, files removed, profiles skipped, failures.
+package profiles
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/tablerase/tablerase/host/internal/policy"
+)
+
+// Result counts what a purge did.
+type Result struct {
+	Profiles int // profile folders examined
+	Removed  int // store files removed
+	Running  int // profiles skipped because their browser is running
+	Failed   int // store files that could not be removed
+}
+
+// Store files, per family. Chromium: saved passwords ("Login Data", and the account store) and
+// autofill ("Web Data"), with their SQLite journals. Firefox: saved logins and form history.
+// Firefox's key4.db is left alone: it also protects client certificates.
+var (
+	chromiumStores = []string{"Login Data", "Login Data-journal", "Login Data-wal",
+		"Login Data For Account", "Login Data For Account-journal", "Login Data For Account-wal",
+		"Web Data", "Web Data-journal", "Web Data-wal"}
+	firefoxStores = []string{"logins.json", "logins-backup.json", "autofill-profiles.json",
+		"formhistory.sqlite", "formhistory.sqlite-wal", "formhistory.sqlite-shm", "formhistory.sqlite-journal"}
+)
+
+// roots lists, per OS table, each browser's user-data folder (Chromium family) or profiles
+// folder (Firefox).
+var roots = map[string]map[policy.Browser]string{
+	"linux": {
+		policy.Chrome:   "~/.config/google-chrome",
+		policy.Chromium: "~/.config/chromium",
+		policy.Edge:     "~/.config/microsoft-edge",
+		policy.Brave:    "~/.config/BraveSoftware/Brave-Browser",
+		policy.Firefox:  "~/.mozilla/firefox",
+	},
+	"darwin": {
+		policy.Chrome:   "~/Library/Application Support/Google/Chrome",
+		policy.Chromium: "~/Library/Application Support/Chromium",
+		policy.Edge:     "~/Library/Application Support/Microsoft Edge",
+		policy.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser",
+		policy.Firefox:  "~/Library/Application Support/Firefox/Profiles",
+	},
+	"windows": {
+		policy.Chrome:   `%LOCALAPPDATA%\Google\Chrome\User Data`,
+		policy.Chromium: `%LOCALAPPDATA%\Chromium\User Data`,
+		policy.Edge:     `%LOCALAPPDATA%\Microsoft\Edge\User Data`,
+		policy.Brave:    `%LOCALAPPDATA%\BraveSoftware\Brave-Browser\User Data`,
+		policy.Firefox:  `%APPDATA%\Mozilla\Firefox\Profiles`,
+	},
+}
+
+// Purge removes the stores of every profile of every supported browser of the user described by
+// env, skipping running ones. It honours ctx between files.
+func Purge(ctx context.Context, env policy.Env) Result {
+	var r Result
+	table := roots[env.OS]
+	if table == nil {
+		table = roots["linux"]
+	}
+	for _, b := range policy.All {
+		root := env.Expand(table[b])
+		if !env.Absolute(root) {
+			continue
+		}
+		purgeRoot(ctx, b, env.Path(root), &r)
+	}
+	return r
+}
+
+func purgeRoot(ctx context.Context, b policy.Browser, root string, r *Result) {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return // browser never used by this account
+	}
+	// Chromium's lock is per user-data folder (all its profiles); Firefox's per profile.
+	if !b.IsFirefox() && chromiumRunning(root) {
+		for _, e := range entries {
+			if e.IsDir() && isChromiumProfile(root, e.Name()) {
+				r.Profiles++
+				r.Running++
+			}
+		}
+		return
+	}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			return
+		}
+		if !e.IsDir() { // a link to a folder is not a profile: DirEntry does not follow links
+			continue
+		}
+		stores := chromiumStores
+		if b.IsFirefox() {
+			if !isFirefoxProfile(root, e.Name()) {
+				continue
+			}
+			stores = firefoxStores
+			r.Profiles++
+			if firefoxRunning(filepath.Join(root, e.Name())) {
+				r.Running++
+				continue
+			}
+		} else {
+			if !isChromiumProfile(root, e.Name()) {
+				continue
+			}
+			r.Profiles++
+		}
+		removed, failed := removeStores(root, e.Name(), stores)
+		r.Removed += removed
+		r.Failed += failed
+	}
+}
+
+func isChromiumProfile(root, name string) bool {
+	return regularFile(filepath.Join(root, name, "Preferences"))
+}
+
+func isFirefoxProfile(root, name string) bool {
+	return regularFile(filepath.Join(root, name, "prefs.js")) || regularFile(filepath.Join(root, name, "times.json"))
+}
+
+func regularFile(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
