@@ -60,7 +60,6 @@ func clipboard(t *testing.T, display string, set *string) string {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		time.Sleep(200 * time.Millisecond)
 		return ""
 	}
 	out, _ := cmd.Output()
@@ -105,7 +104,12 @@ func TestFullSessionLeavesNoPersonalData(t *testing.T) {
 `), 0o600)
 	if display != "" {
 		clipboard(t, display, &secrets[1])
-		if got := clipboard(t, display, nil); got != secrets[1] {
+		got := clipboard(t, display, nil)
+		for i := 0; i < 100 && got != secrets[1]; i++ { // xclip takes the selection a moment after it starts
+			time.Sleep(50 * time.Millisecond)
+			got = clipboard(t, display, nil)
+		}
+		if got != secrets[1] {
 			t.Fatalf("could not seed the clipboard: %q", got)
 		}
 	}
