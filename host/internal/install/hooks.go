@@ -46,6 +46,10 @@ var hookDirs = map[string]map[Level]string{
 	"darwin": {System: "/Library/LaunchAgents", User: "~/Library/LaunchAgents"},
 }
 
+// autostartDirs hold the XDG autostart entry, for Linux desktops whose sessions have no systemd
+// user manager. Where both run, clean runs twice at logon: it is idempotent.
+var autostartDirs = map[Level]string{System: "/etc/xdg/autostart", User: "~/.config/autostart"}
+
 // HookFiles returns the files that register the hook on Linux and macOS.
 func HookFiles(env policy.Env, level Level, hostPath string) ([]hookFile, error) {
 	t := osTable(env)
@@ -61,10 +65,30 @@ func HookFiles(env policy.Env, level Level, hostPath string) ([]hookFile, error)
 		return []hookFile{{Path: path.Join(dir, "fr.tablerase.clean.plist"), Content: launchAgent(hostPath)}}, nil
 	}
 	unit := HookName + ".service"
+	auto := env.Expand(autostartDirs[level])
+	if !env.Absolute(auto) {
+		return nil, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	}
 	return []hookFile{
 		{Path: path.Join(dir, unit), Content: systemdUnit(hostPath)},
 		{Path: path.Join(dir, "default.target.wants", unit), Link: "../" + unit},
+		{Path: path.Join(auto, HookName+".desktop"), Content: autostartEntry(hostPath)},
 	}, nil
+}
+
+// autostartEntry is the XDG autostart desktop entry (Desktop Entry spec: Exec arguments quoted,
+// with \, ", `, $ escaped).
+func autostartEntry(hostPath string) []byte {
+	q := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "`", "\\`", "$", `\$`).Replace(hostPath) + `"`
+	return []byte(`[Desktop Entry]
+Type=Application
+Name=Table rase
+Comment=Finish an unfinished accompaniment at logon
+Exec=` + q + ` clean
+NoDisplay=true
+Terminal=false
+X-GNOME-Autostart-enabled=true
+`)
 }
 
 // systemdQuote quotes a path for ExecStart (spaces, specifiers).

@@ -30,6 +30,12 @@ func TestLinuxHooksRoundTrip(t *testing.T) {
 		if target, err := os.Readlink(env.Path(dir + "/default.target.wants/tablerase-clean.service")); err != nil || target != "../tablerase-clean.service" {
 			t.Errorf("unit not enabled: %q %v", target, err)
 		}
+		// Desktops without a systemd user manager start XDG autostart entries instead.
+		auto := map[Level]string{System: "/etc/xdg/autostart", User: "/home/aidant/.config/autostart"}[level]
+		entry, err := os.ReadFile(env.Path(auto + "/tablerase-clean.desktop"))
+		if err != nil || !strings.Contains(string(entry), "Exec=\"/opt/Table Rase/tablerase\" clean\n") {
+			t.Errorf("autostart entry: %q %v", entry, err)
+		}
 		if _, err := Uninstall(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
