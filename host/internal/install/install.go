@@ -217,6 +217,11 @@ func Install(ctx context.Context, o Options) (Result, error) {
 			}
 		}
 	}
+	if !o.NoManifests {
+		if err := r.registerEventSource(); err != nil {
+			errs = append(errs, fmt.Errorf("event log source: %w", err))
+		}
+	}
 	if o.Hooks {
 		if err := r.writeHooks(); err != nil {
 			errs = append(errs, fmt.Errorf("logon hook: %w", err))
@@ -255,6 +260,40 @@ func (r *runner) register(b policy.Browser) error {
 			e.Ours = sz(reg.Manifest) // the host moved: the key is still ours
 		} else {
 			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: h, Key: k, Ours: sz(reg.Manifest), CreatedKey: true})
+		}
+	}
+	return nil
+}
+
+// EventSourceKey is where Windows looks up the audit log's Event Log source ("TableRase").
+const EventSourceKey = `SYSTEM\CurrentControlSet\Services\EventLog\Application\TableRase`
+
+// registerEventSource makes the host's Event Log source known, as the MSI does, so cleanup
+// results reach the Event Log (and event forwarding). Windows, system level only: the key is
+// under HKLM\SYSTEM.
+func (r *runner) registerEventSource() error {
+	if !r.windows() || r.o.Level != System {
+		return nil
+	}
+	exe := r.o.Env.Expand(`%SystemRoot%\System32\EventCreate.exe`)
+	if !r.o.Env.Absolute(exe) {
+		exe = `C:\Windows\System32\EventCreate.exe`
+	}
+	values := []struct {
+		name string
+		v    RegValue
+	}{{"EventMessageFile", sz(exe)}, {"TypesSupported", RegValue{Kind: "dword", D: 7}}}
+	for i, x := range values {
+		r.logf("registry %s\\%s\\%s", policy.HKLM, EventSourceKey, x.name)
+		if r.o.DryRun {
+			continue
+		}
+		if err := r.o.Registry.Set(policy.HKLM, EventSourceKey, x.name, x.v); err != nil {
+			return err
+		}
+		if r.rec.reg(policy.HKLM, EventSourceKey, x.name) == nil {
+			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: policy.HKLM, Key: EventSourceKey, Name: x.name, Ours: x.v,
+				CreatedKey: i == 0})
 		}
 	}
 	return nil

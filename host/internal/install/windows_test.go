@@ -43,6 +43,9 @@ func TestWindowsEdgeGetsBothKeysWithBackslashPath(t *testing.T) {
 			t.Errorf("%s = %+v, want %s", k, got, manifest)
 		}
 	}
+	if ev := reg[`HKLM\`+EventSourceKey]; ev["TypesSupported"].D != 7 || !strings.HasSuffix(ev["EventMessageFile"].S, `\System32\EventCreate.exe`) {
+		t.Errorf("Event Log source not registered: %+v", ev)
+	}
 	data, err := os.ReadFile(env.Path(manifest))
 	if err != nil {
 		t.Fatal(err)
