@@ -67,18 +67,7 @@ type FileSource struct{ Env Env }
 func (s FileSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if b.IsFirefox() {
-		for _, f := range FirefoxPolicyFiles {
-			m, err := readJSONFile(s.Env.Path(f))
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			pol, _ := m[FirefoxPolicyKey].(map[string]any)
-			mergeMissing(out, pol)
-		}
-		return out, nil
+		return pathsSource{Env: s.Env, Files: FirefoxPolicyFiles}.Policies(ctx, b)
 	}
 	for _, d := range ChromiumPolicyDirs[b] {
 		ents, err := os.ReadDir(s.Env.Path(d))
