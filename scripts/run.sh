@@ -21,7 +21,7 @@ fi
 command -v go >/dev/null || { echo "run.sh: Go is needed to build the host (https://go.dev/dl/)" >&2; exit 1; }
 
 mkdir -p build
-go build -trimpath -o build/tablerase ./host/cmd/tablerase
+CGO_ENABLED=0 go build -trimpath -o build/tablerase ./host/cmd/tablerase
 family=chromium; [ "$browser" = firefox-esr ] && family=firefox
 ./scripts/install.sh --user --binary build/tablerase --browsers "$family"
 

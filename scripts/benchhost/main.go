@@ -36,15 +36,20 @@ func main() {
 	check(err)
 	defer os.RemoveAll(work)
 
-	hostStart, hostRSS := coldStarts(*host, work, *runs)
-	echoStart, echoRSS := coldStarts(*echo, work, *runs)
+	hostStart, hostRSS, echoStart, echoRSS := coldStarts(*host, *echo, work, *runs)
 	fmt.Printf("cold start to first hello answer (median of %d)\n", *runs)
 	fmt.Printf("  echo host   %8.2f ms   peak RSS %6.1f MiB\n", ms(echoStart), echoRSS)
 	fmt.Printf("  tablerase   %8.2f ms   peak RSS %6.1f MiB\n", ms(hostStart), hostRSS)
 	fmt.Printf("  ratio       %8.2f×     (goal ≤ 1.5×)\n\n", float64(hostStart)/float64(echoStart))
 
-	hostWipe, wipeRSS := wipeRuns(*host, work, *wipes)
-	rmWipe := rmRuns(work, *wipes)
+	var hostWipes, rmWipes []time.Duration
+	wipeRSS := 0.0
+	for i := 0; i < *wipes; i++ { // alternated, like the cold starts
+		d, rss := wipeRun(*host, work, i)
+		hostWipes, wipeRSS = append(hostWipes, d), max(wipeRSS, rss)
+		rmWipes = append(rmWipes, rmRun(work, i))
+	}
+	hostWipe, rmWipe := median(hostWipes), median(rmWipes)
 	fmt.Printf("wipe of 10,000 new files among 10,000 kept (median of %d, whole process)\n", *wipes)
 	fmt.Printf("  rm -rf (new only)      %8.2f ms\n", ms(rmWipe))
 	fmt.Printf("  tablerase session.end  %8.2f ms   peak RSS %6.1f MiB\n", ms(hostWipe), wipeRSS)
@@ -104,18 +109,20 @@ func exchange(bin string, env []string, request string) (time.Duration, float64,
 	return d, rss, body
 }
 
-func coldStarts(bin, work string, runs int) (time.Duration, float64) {
-	env, _ := account(work, "cold-"+filepath.Base(bin), `{"default_folders": false, "watch": ["~/Downloads"]}`)
-	var ds []time.Duration
-	peak := 0.0
+// coldStarts alternates the two binaries run by run, so that a change in the machine's load
+// during the measurement weighs on both alike.
+func coldStarts(host, echo, work string, runs int) (hostMed time.Duration, hostRSS float64, echoMed time.Duration, echoRSS float64) {
+	env, _ := account(work, "cold", `{"default_folders": false, "watch": ["~/Downloads"]}`)
+	var hs, es []time.Duration
 	for i := 0; i < runs+2; i++ {
-		d, rss, _ := exchange(bin, env, `{"id":"1","cmd":"hello"}`)
+		hd, hr, _ := exchange(host, env, `{"id":"1","cmd":"hello"}`)
+		ed, er, _ := exchange(echo, env, `{"id":"1","cmd":"hello"}`)
 		if i >= 2 { // two warm-up runs: page cache, not the product
-			ds = append(ds, d)
+			hs, es = append(hs, hd), append(es, ed)
 		}
-		peak = max(peak, rss)
+		hostRSS, echoRSS = max(hostRSS, hr), max(echoRSS, er)
 	}
-	return median(ds), peak
+	return median(hs), hostRSS, median(es), echoRSS
 }
 
 // layout creates n files in dirs subfolders of root, named prefix-*.
@@ -129,42 +136,32 @@ func layout(root, prefix string, dirs, n int) {
 	}
 }
 
-func wipeRuns(bin, work string, runs int) (time.Duration, float64) {
-	var ds []time.Duration
-	peak := 0.0
-	for i := 0; i < runs; i++ {
-		env, dl := account(work, fmt.Sprintf("wipe-%d", i), `{"default_folders": false, "watch": ["~/Downloads"]}`)
-		layout(dl, "kept", 20, 10000)
-		if _, _, body := exchange(bin, env, `{"id":"1","cmd":"session.start"}`); !bytes.Contains(body, []byte(`"ok":true`)) {
-			check(fmt.Errorf("session.start: %s", body))
-		}
-		layout(dl, "new", 20, 10000)
-		syncFS()
-		d, rss, body := exchange(bin, env, `{"id":"2","cmd":"session.end"}`)
-		if !bytes.Contains(body, []byte(`"removed":10020`)) {
-			check(fmt.Errorf("session.end did not remove the 10,000 new files: %s", body))
-		}
-		ds = append(ds, d)
-		peak = max(peak, rss)
-		os.RemoveAll(filepath.Dir(dl))
+func wipeRun(bin, work string, i int) (time.Duration, float64) {
+	env, dl := account(work, fmt.Sprintf("wipe-%d", i), `{"default_folders": false, "watch": ["~/Downloads"]}`)
+	defer os.RemoveAll(filepath.Dir(dl))
+	layout(dl, "kept", 20, 10000)
+	if _, _, body := exchange(bin, env, `{"id":"1","cmd":"session.start"}`); !bytes.Contains(body, []byte(`"ok":true`)) {
+		check(fmt.Errorf("session.start: %s", body))
 	}
-	return median(ds), peak
+	layout(dl, "new", 20, 10000)
+	syncFS()
+	d, rss, body := exchange(bin, env, `{"id":"2","cmd":"session.end"}`)
+	if !bytes.Contains(body, []byte(`"removed":10020`)) {
+		check(fmt.Errorf("session.end did not remove the 10,000 new files: %s", body))
+	}
+	return d, rss
 }
 
-func rmRuns(work string, runs int) time.Duration {
-	var ds []time.Duration
-	for i := 0; i < runs; i++ {
-		root := filepath.Join(work, fmt.Sprintf("rm-%d", i))
-		layout(root, "kept", 20, 10000)
-		layout(root, "new", 20, 10000)
-		syncFS()
-		matches, _ := filepath.Glob(filepath.Join(root, "new-*"))
-		t0 := time.Now()
-		check(exec.Command("rm", append([]string{"-rf"}, matches...)...).Run())
-		ds = append(ds, time.Since(t0))
-		os.RemoveAll(root)
-	}
-	return median(ds)
+func rmRun(work string, i int) time.Duration {
+	root := filepath.Join(work, fmt.Sprintf("rm-%d", i))
+	defer os.RemoveAll(root)
+	layout(root, "kept", 20, 10000)
+	layout(root, "new", 20, 10000)
+	syncFS()
+	matches, _ := filepath.Glob(filepath.Join(root, "new-*"))
+	t0 := time.Now()
+	check(exec.Command("rm", append([]string{"-rf"}, matches...)...).Run())
+	return time.Since(t0)
 }
 
 func syncFS() { syscall.Sync() }

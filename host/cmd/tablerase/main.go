@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/tablerase/tablerase/host/internal/audit"
@@ -106,11 +107,16 @@ func openHost(stderr io.Writer, budgets session.Budgets) (*host, error) {
 
 func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.Writer) int {
 	t0 := time.Now()
+	// hello is nearly always the first request and reading the browsers' policies is most of its
+	// work: start it now, alongside loading the configuration and opening the log.
+	policies := make(chan policy.Report, 1)
+	go func() { policies <- policy.Read(context.Background()) }()
+	policyReport := sync.OnceValue(func() policy.Report { return <-policies })
 	h, err := openHost(stderr, session.NativeBudgets)
 	allowed := caller.Allowed(h.cfg.AllowedExtensions)
 	h.log.HostStart("native", caller.Family, version, allowed)
 	env := &commands.Env{Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH, Config: h.cfg,
-		Sessions: h.sessions, Policy: policy.Read}
+		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() }}
 	handlers := commands.Handlers(env)
 	if err != nil || h.cfgErr != nil {
 		handlers = commands.Degraded(env, handlers, err, h.cfgErr)

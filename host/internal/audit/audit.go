@@ -79,6 +79,8 @@ func Discard() *Logger { return newLogger(io.Discard) }
 
 func newLogger(w io.Writer) *Logger {
 	zerolog.TimeFieldFormat = time.RFC3339Nano
+	// UTC: comparable across computers and time zones, and no time-zone database to load at start.
+	zerolog.TimestampFunc = func() time.Time { return time.Now().UTC() }
 	zerolog.DurationFieldUnit = time.Millisecond
 	return &Logger{z: zerolog.New(zerolog.SyncWriter(w)).With().Timestamp().Int("pid", os.Getpid()).Logger()}
 }
