@@ -17,6 +17,8 @@ import { browserKey, passwordsDisabled, policyLine } from './lib/policy.js';
 import { effectiveScope, mergeSettings } from './lib/settings.js';
 import { badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, shouldEndOnIdle, startSession } from './lib/session.js';
 import { runCleanup } from './lib/cleanup.js';
+import { bannerFor, loadReminders, matchPage, pickLang, popupReminders, recordShown } from './lib/reminders.js';
+import { showBanner } from './content/banner.js';
 
 const b = globalThis.browser ?? globalThis.chrome;
 const FIREFOX = typeof b.runtime.getBrowserInfo === 'function';
@@ -202,7 +204,7 @@ async function doEnd(reason) {
 // ---- popup messages --------------------------------------------------------------------------
 
 async function state() {
-  const [{ settings }, h] = await Promise.all([context(), hello()]);
+  const [{ settings }, h, reminders] = await Promise.all([context(), hello(), loadReminderConfig()]);
   const session = await getSession();
   const { run } = await b.storage.local.get('run');
   return {
@@ -210,6 +212,7 @@ async function state() {
     policy: policyLine(h.ok ? h.value : null, currentBrowserKey()),
     run: run || { phase: 'idle' },
     confirmBeforeEnd: !!settings.values.confirmBeforeEnd,
+    reminders: popupReminders(reminders, settings.values),
   };
 }
 
@@ -256,6 +259,48 @@ b.cookies.onChanged.addListener(({ removed, cookie }) => {
   context().then(({ registry }) => mutateSession((s) => noteCookie(s, registry, cookie))).catch(() => {});
 });
 
+// ---- charter reminders --------------------------------------------------------------------------
+// A banner on the pages where a rule of the charter matters (lib/reminders.js decides; the banner is
+// content/banner.js), during an accompaniment only, once per page per accompaniment. It is injected
+// with scripting.executeScript into the top frame of a matching page only: no content script runs
+// on any other page. Nothing of the page is read; only the rule key is recorded (`reminders`, in
+// storage.session: memory only, nothing about the person's pages is written to disk).
+
+let reminderConfig = null;
+async function loadReminderConfig() {
+  if (!reminderConfig) {
+    const res = await fetch(b.runtime.getURL('data/reminders.json'));
+    reminderConfig = loadReminders(await res.json());
+  }
+  return reminderConfig;
+}
+
+const remindStore = b.storage.session || b.storage.local;
+let remindChain = Promise.resolve();
+function remind(tabId, url) {
+  remindChain = remindChain.then(async () => {
+    const config = await loadReminderConfig();
+    if (!matchPage(config, url)) return; // most pages: decided without reading any state
+    const [session, settings, { reminders: shown }] = await Promise.all([
+      getSession(), loadSettings(), remindStore.get('reminders')]);
+    const disabled = settings.values.disabledReminders;
+    const r = bannerFor({ config, url, session, shown, disabled, lang: pickLang(b.i18n.getUILanguage()) });
+    if (!r) return;
+    const tab = await b.tabs.get(tabId); // still on a page of the same rule?
+    const now = tab && matchPage(config, tab.url, disabled);
+    if (!now || now.key !== r.key) return;
+    const [res] = await b.scripting.executeScript({ target: { tabId }, func: showBanner, args: [r.banner] });
+    if (res && res.result === true) await remindStore.set({ reminders: recordShown(shown, session, r.key) });
+  }).catch(() => {}); // no access to this tab (private window not allowed, error page…): no banner
+  return remindChain;
+}
+
+b.tabs.onUpdated.addListener((tabId, info, tab) => {
+  // A page finished loading, or a single-page site changed its URL.
+  if (info.status !== 'complete' && !(info.url && tab.status === 'complete')) return;
+  if (tab.url && tab.url.startsWith('https:')) remind(tabId, tab.url);
+});
+
 // ---- safety nets -------------------------------------------------------------------------------
 
 b.alarms.onAlarm.addListener((alarm) => {
@@ -274,11 +319,23 @@ b.idle.onStateChanged.addListener((idleState) => {
   }).catch(() => {});
 });
 
-b.runtime.onStartup.addListener(() => {
+function recoverAtBrowserStart() {
   Promise.all([getSession(), hello()]).then(([session, h]) => {
     if (needsRecovery(session, h.ok ? h.value : null)) end('recovery');
   }).catch(() => {});
-});
+}
+b.runtime.onStartup.addListener(recoverAtBrowserStart);
+
+// runtime.onStartup never reaches an extension loaded from the command line (--load-extension:
+// Chromium fires onInstalled at every start instead), so the first worker start of each browser
+// run checks too: storage.session is empty after a browser (re)start, and only then.
+if (b.storage.session) {
+  b.storage.session.get('browserRun').then(({ browserRun }) => {
+    if (browserRun) return;
+    b.storage.session.set({ browserRun: Date.now() }).catch(() => {});
+    recoverAtBrowserStart();
+  }).catch(() => {});
+}
 
 b.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || (area === 'local' && changes.settings)) armIdle().catch(() => {});

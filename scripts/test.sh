@@ -11,7 +11,7 @@ step "dependencies"
 apt_pkgs=()
 need() { command -v "$1" >/dev/null 2>&1 || apt_pkgs+=("$2"); }
 if [ $quick = 0 ]; then
-  need chromium chromium; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools
+  need chromium chromium; need firefox-esr firefox-esr; need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -66,3 +66,11 @@ step "extension: web-ext lint and unit tests (node:test)"
 
 step "extension: smoke test in headless Chromium with the real host"
 (cd extension && npm run smoke)
+
+step "extension: charter reminders in real browsers"
+(cd extension && npm run reminders)
+
+step "real-browser proof: Chromium and Firefox ESR end to end, faults, forensics, accessibility, measured"
+dpkg -s chromium-l10n >/dev/null 2>&1 || [ "$(id -u)" != 0 ] ||
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-l10n >/dev/null
+(cd extension && npm run e2e)

@@ -39,16 +39,19 @@ export async function cookieStoreIds(b) {
 /** Opens a logout URL in a background tab, waits for it to load (bounded by the caller), closes it. */
 async function openLogout(b, url) {
   const tab = await b.tabs.create({ url, active: false });
+  // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
+  // closing it then cancels the logout request. Only a completed load of a real URL counts.
+  const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
   try {
     await new Promise((resolve) => {
-      const onUpdated = (id, info) => {
-        if (id === tab.id && info.status === 'complete') {
+      const onUpdated = (id, info, t) => {
+        if (id === tab.id && info.status === 'complete' && !blank(t)) {
           b.tabs.onUpdated.removeListener(onUpdated);
           resolve();
         }
       };
       b.tabs.onUpdated.addListener(onUpdated);
-      if (tab.status === 'complete') onUpdated(tab.id, { status: 'complete' });
+      if (tab.status === 'complete') onUpdated(tab.id, { status: 'complete' }, tab);
     });
   } finally {
     b.tabs.remove(tab.id).catch(() => {});

@@ -9,6 +9,8 @@ export const DEFAULTS = Object.freeze({
   disabledSites: [],
   startPage: '',        // '' = the browser's new tab page
   confirmBeforeEnd: false,
+  disabledReminders: [], // charter reminders IT switched off (lib/reminders.js ids)
+  localDirectoryUrl: '', // https URL of the local directory of help places ('' = none)
 });
 
 const VALID = {
@@ -18,6 +20,8 @@ const VALID = {
   disabledSites: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   startPage: (v) => v === '' || (typeof v === 'string' && /^https:\/\/[^\s]+$/i.test(v)),
   confirmBeforeEnd: (v) => typeof v === 'boolean',
+  disabledReminders: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  localDirectoryUrl: (v) => v === '' || (typeof v === 'string' && /^https:\/\/[^\s]+$/i.test(v)),
 };
 
 /** @returns {{ values: object, managed: string[] }} effective settings and the keys IT set */

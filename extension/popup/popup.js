@@ -3,6 +3,7 @@
 // (the background writes `run` to storage.local; the popup follows storage.onChanged).
 
 import { localizePage, renderReceipt } from './render.js';
+import { renderReminders, showStartReminders, wireCodes } from './reminders.js';
 
 const b = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => b.i18n.getMessage(key, subs) || key;
@@ -17,6 +18,7 @@ function showSession() {
   $('start').hidden = active || sessionState === 'ending';
   $('end').hidden = !active;
   $('reminders').hidden = !active;
+  showStartReminders(document, sessionState);
   if (active) $('session-state').textContent = t('sessionActive', [String(Math.max(0, Math.floor((Date.now() - startedAt) / 60000)))]);
   else if (sessionState === 'ending') $('session-state').textContent = t('sessionEnding');
   else $('session-state').textContent = t('sessionNone');
@@ -50,6 +52,7 @@ async function refresh() {
   const p = $('policy');
   p.textContent = t(s.policy.key);
   p.className = `policy ${s.policy.level}`;
+  renderReminders(document, s.reminders);
   showSession();
   if (s.run && s.run.phase !== 'idle' && sessionState !== 'active') showRun(s.run);
 }
@@ -100,6 +103,7 @@ b.storage.onChanged.addListener((changes, area) => {
 });
 
 localizePage(document, t);
+wireCodes(document);
 // French is the default locale: the page is English only where the browser's language is.
 document.documentElement.lang = b.i18n.getUILanguage().toLowerCase().startsWith('en') ? 'en' : 'fr';
 refresh();

@@ -1,0 +1,406 @@
+// Shared machinery of the end-to-end suite: a throwaway home per test with the host installed by
+// `tablerase install --user` itself, an Xvfb display for the clipboard, the two browsers launched
+// with puppeteer-core, and the popup driven like an aidant drives it.
+//
+// Nothing here touches the real home, the system's browser policies or /etc: HOME, XDG_* and
+// TABLERASE_CONFIG point into a temp dir, and each browser gets its own profile there.
+
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The extension's sources (node_modules, data). */
+export const EXT_SRC = path.resolve(here, '..', '..');
+/** The extension the browsers load: these sources, or $TABLERASE_EXT_DIR (e.g. a build). */
+export const EXT_DIR = process.env.TABLERASE_EXT_DIR ? path.resolve(process.env.TABLERASE_EXT_DIR) : EXT_SRC;
+export const REPO = path.resolve(EXT_SRC, '..');
+export const SCREENSHOTS = path.join(here, 'screenshots');
+export const CHROMIUM_ID = 'ibejdgljgikfdimkajilpemalnckncnm';
+export const FIREFOX_ID = 'tablerase@tablerase.fr';
+// Pinned through the pref extensions.webextensions.uuids so the moz-extension:// URL is known.
+export const FIREFOX_UUID = '7ab1e7a5-0000-4000-8000-7ab1e7a5e2e0';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Clean-ups run last-registered first, in one after-hook: a browser is closed before the home it
+ * writes into is removed (node:test runs its own after-hooks in registration order).
+ */
+export function deferrer(t) {
+  const fns = [];
+  t.after(async () => {
+    for (const f of fns.reverse()) {
+      try {
+        await f();
+      } catch { /* keep cleaning */ }
+    }
+  });
+  return (fn) => fns.push(fn);
+}
+
+/** Skip reason when a browser or tool is missing (the suite says so instead of failing obscurely). */
+export function missing(...bins) {
+  const gone = bins.filter((b) => {
+    try {
+      fs.accessSync(b.startsWith('/') ? b : execFileSync('sh', ['-c', `command -v ${b}`], { encoding: 'utf8' }).trim(), fs.constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return gone.length ? `not installed: ${gone.join(', ')}` : false;
+}
+
+/** Skip reason for a browser test: a missing tool, or port 443 that cannot be served here. */
+export function cannotRun(...bins) {
+  return missing(...bins)
+    || (canBind443() ? false : 'cannot serve HTTPS on port 443 here (needs root or a lower ip_unprivileged_port_start)');
+}
+
+function canBind443() {
+  if (process.getuid && process.getuid() === 0) return true;
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) <= 443;
+  } catch {
+    return false;
+  }
+}
+
+let builtHost = null;
+/** The host binary: built once per process from ./host/cmd/tablerase (or $TABLERASE_HOST). */
+export function hostBinary() {
+  if (process.env.TABLERASE_HOST) return path.resolve(process.env.TABLERASE_HOST);
+  if (!builtHost) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-e2e-bin-'));
+    builtHost = path.join(dir, 'tablerase');
+    execFileSync('go', ['build', '-o', builtHost, './host/cmd/tablerase'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return builtHost;
+}
+
+/**
+ * A throwaway home for one browser run, the host installed in it by `tablerase install --user`.
+ * @param {'chromium'|'firefox'} kind
+ * @param {object} [o]
+ * @param {boolean} [o.install=true]  false: the host is not registered (fault "host missing")
+ */
+export function makeHome(kind, o = {}) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `tablerase-e2e-${kind}-`));
+  const home = path.join(root, 'home');
+  const h = {
+    root,
+    home,
+    downloads: path.join(home, 'Downloads'),
+    state: path.join(home, '.local', 'state'),
+    config: path.join(root, 'tablerase-config.json'),
+    profile: kind === 'chromium' ? path.join(home, '.config', 'chromium') : path.join(home, 'firefox-profile'),
+    hostPath: hostBinary(),
+  };
+  for (const d of [h.downloads, h.state, h.profile]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(h.config, JSON.stringify({ default_folders: false, watch: [h.downloads] }));
+  h.env = {
+    ...process.env,
+    HOME: home,
+    XDG_STATE_HOME: h.state,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    TABLERASE_CONFIG: h.config,
+  };
+  delete h.env.TABLERASE_ROOT; // `tablerase install` must write into this home, nowhere else
+  if (o.install !== false) {
+    execFileSync(h.hostPath, ['install', '--user', '--browsers', kind], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+  // A document of the aidant's, older than the session: it must survive.
+  h.older = path.join(h.downloads, 'notes-aidant-2025.txt');
+  fs.writeFileSync(h.older, 'Planning des permanences (document de l’aidant)\n');
+  const past = new Date(Date.now() - 86400e3);
+  fs.utimesSync(h.older, past, past);
+  h.cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  return h;
+}
+
+/** An Xvfb display of our own (the host clears the X clipboard through it); Xvfb picks a free number. */
+export async function startXvfb() {
+  const proc = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1280x900x24'],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const n = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('Xvfb did not start')), 10000);
+    proc.stdio[3].on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(out.trim());
+      }
+    });
+    proc.on('exit', () => reject(new Error('Xvfb exited')));
+  }).catch((e) => {
+    proc.kill('SIGKILL');
+    throw e;
+  });
+  return { display: `:${n}`, stop: () => proc.kill('SIGTERM') };
+}
+
+/**
+ * Puts `text` on the X clipboard as the aidant's Ctrl+C would (xclip owns the selection until
+ * someone else takes it: the host's clear does). Returns the xclip process to kill at the end.
+ */
+export function seedClipboard(display, text) {
+  const p = spawn('xclip', ['-quiet', '-selection', 'clipboard'], { env: { ...process.env, DISPLAY: display }, stdio: ['pipe', 'ignore', 'ignore'] });
+  p.stdin.end(text);
+  return p;
+}
+
+/** The X clipboard's text ('' when empty or unowned). */
+export function readClipboard(display) {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { env: { ...process.env, DISPLAY: display }, timeout: 3000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '';
+  }
+}
+
+// ---- browsers -------------------------------------------------------------------------------
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+  '--disable-sync', '--disable-default-apps', '--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost',
+  '--lang=fr-FR']; // the aidant's browser is in French: the popup and receipt are shown as they will be
+
+/**
+ * Launches Debian's Chromium (headless=new) with the unpacked extension and the test profile.
+ * The fake sites' leaf key is trusted by its SPKI hash only (not every certificate error), so
+ * service workers register as on a real site.
+ */
+export async function launchChromium(h, sites, { display } = {}) {
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    // --load-extension (not puppeteer's CDP install after start): the extension is loaded when the
+    // browser starts, as a deployed one is, so a restart finds it (Chromium then fires
+    // onInstalled, not onStartup, for a command-line extension).
+    enableExtensions: true,
+    userDataDir: h.profile,
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${sites.spki}`,
+      `--load-extension=${EXT_DIR}`, `--disable-extensions-except=${EXT_DIR}`],
+    env: { ...h.env, LANGUAGE: 'fr_FR', ...(display ? { DISPLAY: display } : {}) },
+  });
+  const cdp = await browser.target().createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: h.downloads, eventsEnabled: true });
+  const sw = await browser.waitForTarget(
+    (tg) => tg.type() === 'service_worker' && tg.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`), { timeout: 15000 });
+  const d = {
+    kind: 'chromium',
+    browser,
+    cdp,
+    worker: await sw.worker(),
+    popupUrl: `chrome-extension://${CHROMIUM_ID}/popup/popup.html`,
+    async openPopup() {
+      const p = await browser.newPage();
+      await p.goto(d.popupUrl);
+      await p.waitForSelector('#start, #end');
+      return p;
+    },
+    /** Every cookie in the browser, partitioned ones included: [{domain, name, partitioned}]. */
+    async cookies() {
+      const { cookies } = await cdp.send('Storage.getCookies');
+      return cookies.map((c) => ({ domain: c.domain, name: c.name, partitioned: !!c.partitionKey }));
+    },
+    process: () => browser.process(),
+  };
+  return d;
+}
+
+/** Firefox prefs for the suite (see reference/testing.md). */
+function firefoxPrefs(h, extra = {}) {
+  return {
+    'xpinstall.signatures.required': false,
+    'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
+    'network.dns.forceResolve': '127.0.0.1',
+    'network.proxy.type': 0,
+    'browser.download.dir': h.downloads,
+    'browser.download.folderList': 2,
+    'browser.download.useDownloadDir': true,
+    'browser.download.always_ask_before_handling_new_types': false,
+    'browser.download.start_downloads_in_tmp_dir': false,
+    'browser.helperApps.neverAsk.saveToDisk': 'application/pdf,application/octet-stream',
+    'pdfjs.disabled': true,
+    'browser.download.panel.shown': true,
+    'dom.serviceWorkers.testing.enabled': true,
+    'network.cookie.cookieBehavior.optInPartitioning': true,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'toolkit.telemetry.reportingpolicy.firstRun': false,
+    'browser.shell.checkDefaultBrowser': false,
+    'browser.startup.homepage_override.mstone': 'ignore',
+    'extensions.autoDisableScopes': 0,
+    ...extra,
+  };
+}
+
+/**
+ * Launches firefox-esr (headless) over WebDriver BiDi and installs the unpacked add-on. The fake
+ * sites' certificate is accepted through WebDriver's acceptInsecureCerts (trusting the throwaway CA
+ * would need NSS's certutil or a system-wide policies.json); service workers then need the pref
+ * dom.serviceWorkers.testing.enabled.
+ */
+export async function launchFirefox(h, sites, { display } = {}) {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: h.profile,
+    acceptInsecureCerts: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: firefoxPrefs(h),
+    env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
+  });
+  const id = await browser.installExtension(EXT_DIR);
+  const d = {
+    kind: 'firefox',
+    browser,
+    extensionId: id,
+    popupUrl: `moz-extension://${FIREFOX_UUID}/popup/popup.html`,
+    async openPopup() {
+      const p = await browser.newPage();
+      // Firefox never reports the load event of an extension page to WebDriver: short timeout,
+      // then wait for the page's own element.
+      await p.goto(d.popupUrl, { timeout: 1500 }).catch(() => {});
+      await p.waitForSelector('#start, #end', { timeout: 10000 });
+      d.popup = p;
+      return p;
+    },
+    /**
+     * WebDriver BiDi returns the unpartitioned cookies of every site; partitioned ones (Total
+     * Cookie Protection, CHIPS) are read through the add-on's own API, for the hosts it may see.
+     */
+    async cookies() {
+      const all = (await browser.cookies()).map((c) => ({ domain: c.domain, name: c.name, partitioned: false }));
+      const page = d.popup;
+      if (!page || page.isClosed()) throw new Error('no extension page open to read partitioned cookies');
+      const parted = await page.evaluate(async () => {
+        const api = globalThis.browser; // the add-on's namespace, in the page (not puppeteer's browser)
+        const stores = await api.cookies.getAllCookieStores();
+        const out = [];
+        for (const s of stores) {
+          for (const c of await api.cookies.getAll({ storeId: s.id, partitionKey: {} })) {
+            if (c.partitionKey && c.partitionKey.topLevelSite) out.push({ domain: c.domain, name: c.name, partitioned: true });
+          }
+        }
+        return out;
+      });
+      return [...all, ...parted];
+    },
+    process: () => browser.process(),
+  };
+  return d;
+}
+
+// ---- the aidant's gestures ---------------------------------------------------------------------
+
+/** Polls `fn` in `page` (a background tab's timers are throttled, so poll from here). */
+export async function pollPage(page, fn, ms, every = 50) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await page.evaluate(fn).catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(every);
+  }
+}
+
+export async function startAccompaniment(popup) {
+  // The popup has rendered its state (policy line) before the aidant clicks: a click racing the
+  // popup's first refresh would leave the previous receipt on screen.
+  await popup.waitForFunction(() => document.getElementById('policy').textContent.trim() !== '', { timeout: 10000, polling: 50 });
+  await popup.waitForSelector('#start:not([hidden])');
+  await popup.click('#start');
+  await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 15000 });
+}
+
+/**
+ * Clicks « Fin d'accompagnement » and waits for the receipt.
+ * @returns {{ status, lines: string[], ms: number }}  ms: click → receipt with its status shown
+ */
+export async function endAccompaniment(popup, { timeout = 30000 } = {}) {
+  await popup.bringToFront().catch(() => {});
+  // Only a receipt rendered after this click counts.
+  await popup.evaluate(() => { delete document.getElementById('receipt').dataset.status; });
+  const t0 = performance.now();
+  await popup.click('#end');
+  await pollPage(popup, () => {
+    const r = document.getElementById('receipt');
+    return !r.hidden && !!r.dataset.status;
+  }, timeout, 10);
+  const ms = performance.now() - t0;
+  return { ...(await readReceipt(popup)), ms };
+}
+
+export function readReceipt(popup) {
+  return popup.$eval('#receipt', (el) => ({
+    status: el.dataset.status || '',
+    lines: [...el.querySelectorAll('li')].map((li) => `${li.dataset.line} ${li.className}: ${li.textContent}`),
+  }));
+}
+
+/** Logs in to a fake site in a new tab; optionally downloads its document. */
+export async function logIn(d, host, identifiant, password, { download = null } = {}) {
+  const page = await d.browser.newPage();
+  await page.goto(`https://${host}/`);
+  await page.type('#identifiant', identifiant);
+  await page.type('#motdepasse', password);
+  await Promise.all([page.waitForNavigation(), page.click('#connexion')]);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.waitForSelector('body[data-ready]', { timeout: 15000 }).catch((e) => {
+    throw new Error(`${host}: account page never ready (${errors.join('; ')})`, { cause: e });
+  });
+  const ready = await page.$eval('body', (b) => b.dataset.ready);
+  if (ready !== '1') throw new Error(`${host}: account page failed: ${ready}`);
+  if (download) {
+    await page.click('#doc');
+    await waitForFile(download);
+  }
+  return page;
+}
+
+/** Waits until `file` exists and no partial download is left beside it. */
+export async function waitForFile(file, ms = 15000) {
+  const dir = path.dirname(file);
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const names = fs.readdirSync(dir);
+    if (names.includes(path.basename(file)) && !names.some((n) => /\.(crdownload|part)$/.test(n))) return;
+    await sleep(50);
+  }
+  throw new Error(`download not found: ${path.basename(file)}`);
+}
+
+/** Calls an extension API from an extension page (works in both browsers). */
+export function extensionCall(popup, fn, ...args) {
+  return popup.evaluate(fn, ...args);
+}
+
+/** What a page of `host` still sees of itself: storage, IndexedDB, service workers, caches, cookies. */
+export async function probeSite(d, host) {
+  const page = await d.browser.newPage();
+  try {
+    await page.goto(`https://${host}/__probe`);
+    return await page.evaluate(async () => ({
+      localStorage: localStorage.length,
+      indexedDB: (await indexedDB.databases()).map((x) => x.name),
+      serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
+      caches: await caches.keys(),
+      cookies: document.cookie,
+    }));
+  } finally {
+    await page.close().catch(() => {});
+  }
+}

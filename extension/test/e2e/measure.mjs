@@ -1,0 +1,136 @@
+// Measurement: time from the click on « Fin d'accompagnement » to the verified receipt, per
+// browser, median of several runs, with three administration sites used (CAF + its FranceConnect
+// frame, ameli, impots: two logout URLs opened), 5,000 history entries and 50 downloads seeded
+// during the accompaniment (so all of them must be removed and verified: the worst case).
+// Prints the figures; asserts none (speed is reported, never asserted in tests).
+//
+//   node test/e2e/measure.mjs [--runs 5] [--browsers chromium,firefox]
+//
+// Under `node --test test/e2e/` this file is also picked up: it then measures with 3 runs per
+// browser, so the README test command prints the figures (TABLERASE_MEASURE_RUNS overrides;
+// TABLERASE_MEASURE_RUNS=0 skips).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SITES, startFakeSites } from './fakesites/server.mjs';
+import { makePersona } from './fakesites/persona.mjs';
+import {
+  cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, sleep,
+  startAccompaniment,
+} from './harness.mjs';
+
+const HISTORY = 5000;
+const DOWNLOADS = 50;
+
+const { values: opts } = parseArgs({
+  args: process.env.NODE_TEST_CONTEXT ? [] : process.argv.slice(2),
+  options: { runs: { type: 'string' }, browsers: { type: 'string', default: 'chromium,firefox' } },
+});
+const runs = Number(opts.runs ?? process.env.TABLERASE_MEASURE_RUNS ?? (process.env.NODE_TEST_CONTEXT ? 3 : 5));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Seeds history and downloads from the extension page (the APIs an aidant's browsing feeds). */
+async function seed(popup, h) {
+  await extensionCall(popup, async (n) => {
+    const b = globalThis.browser ?? globalThis.chrome;
+    const hosts = ['www.caf.fr', 'assure.ameli.fr', 'cfspart.impots.gouv.fr', 'www.example-commerce.fr', 'www.service-public.fr'];
+    for (let i = 0; i < n; i += 500) {
+      await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, k) =>
+        b.history.addUrl({ url: `https://${hosts[(i + k) % hosts.length]}/demarche/${i + k}?etape=${(i + k) % 7}` })));
+    }
+  }, HISTORY);
+  await extensionCall(popup, async (n) => {
+    const b = globalThis.browser ?? globalThis.chrome;
+    await Promise.all(Array.from({ length: n }, (_, i) => b.downloads.download({ url: `https://www.caf.fr/file?n=${i}`, filename: `piece-${i}.bin`, conflictAction: 'uniquify' })));
+  }, DOWNLOADS);
+  const end = Date.now() + 30000;
+  while (Date.now() < end) {
+    const done = await extensionCall(popup, async () => {
+      const b = globalThis.browser ?? globalThis.chrome;
+      return (await b.downloads.search({ state: 'complete' })).length;
+    });
+    if (done >= DOWNLOADS && !fs.readdirSync(h.downloads).some((f) => /\.(crdownload|part)$/.test(f))) return;
+    await sleep(100);
+  }
+  throw new Error('the seeded downloads did not complete');
+}
+
+async function measureBrowser(kind) {
+  const persona = makePersona();
+  const h = makeHome(kind);
+  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
+  const d = await (kind === 'chromium' ? launchChromium : launchFirefox)(h, sites);
+  const out = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const popup = await d.openPopup();
+      await startAccompaniment(popup);
+      await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
+      await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password);
+      await logIn(d, SITES.impots.host, persona.login.impots, persona.password);
+      await seed(popup, h);
+      // Phase times, from the storage writes the background makes as it goes.
+      await popup.evaluate(() => {
+        const b = globalThis.browser ?? globalThis.chrome;
+        globalThis.e2ePhases = [];
+        const t0 = performance.now();
+        b.storage.onChanged.addListener((c, area) => {
+          if (area === 'local' && c.run && c.run.newValue) globalThis.e2ePhases.push([c.run.newValue.phase, performance.now() - t0]);
+        });
+      });
+      const r = await endAccompaniment(popup);
+      const phases = await popup.evaluate(() => globalThis.e2ePhases);
+      const stored = await extensionCall(popup, async () => {
+        const b = globalThis.browser ?? globalThis.chrome;
+        return (await b.storage.local.get('run')).run;
+      });
+      out.push({ ms: r.ms, cleanupMs: stored && stored.receipt ? stored.receipt.durationMs : NaN, status: r.status,
+        left: fs.readdirSync(h.downloads).length - 1, phases,
+        failed: r.lines.filter((l) => /^\S+ (failed|partial):/.test(l)) });
+      await popup.close().catch(() => {});
+    }
+  } finally {
+    await d.browser.close().catch(() => {});
+    await sites.close();
+    h.cleanup();
+  }
+  return out;
+}
+
+async function main(log) {
+  if (runs <= 0) return;
+  const cpu = os.cpus()[0];
+  log(`machine: ${os.cpus().length} × ${cpu ? cpu.model.trim() : '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
+  log(`load: 3 sites (2 logout URLs), ${HISTORY} history entries and ${DOWNLOADS} downloads seeded during the accompaniment; ${runs} runs`);
+  for (const kind of opts.browsers.split(',')) {
+    const why = cannotRun(kind === 'chromium' ? CHROMIUM : FIREFOX, 'go', 'openssl');
+    if (why) {
+      log(`${kind}: skipped (${why})`);
+      continue;
+    }
+    const r = await measureBrowser(kind);
+    const f = (x) => `${(x / 1000).toFixed(2)} s`;
+    log(`${kind}: click → verified receipt: median ${f(median(r.map((x) => x.ms)))} `
+      + `(runs: ${r.map((x) => f(x.ms)).join(', ')}); cleanup itself median ${f(median(r.map((x) => x.cleanupMs)))}; `
+      + `receipts: ${r.map((x) => x.status).join(', ')}; files left: ${r.map((x) => x.left).join(', ')}`);
+    for (const [i, x] of r.entries()) if (x.failed.length) log(`${kind}: run ${i + 1} not clean: ${x.failed.join(' | ')}`);
+    const phases = r[r.length - 1].phases || [];
+    log(`${kind}: phases of the last run (ms since the listener): ${phases.map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(', ')}`);
+  }
+}
+
+if (process.env.NODE_TEST_CONTEXT) {
+  const { test } = await import('node:test');
+  test('measure: click to verified receipt (printed, not asserted)', { timeout: 300000 }, async (t) => {
+    await main((s) => t.diagnostic(s));
+  });
+} else {
+  await main((s) => console.log(s));
+}
