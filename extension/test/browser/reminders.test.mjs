@@ -98,15 +98,21 @@ async function waitBanner(p, ms = 10000) {
   return null;
 }
 
-test('charter reminders: the right banner on the right page, only during an accompaniment', { timeout: 90000 }, async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-reminders-'));
+// serveFakeSites gives a test its own temp dir and the fake sites on loopback HTTPS, both removed
+// when the test ends.
+async function serveFakeSites(t, prefix) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const server = await fakeSites(certificate(tmp));
   t.after(() => {
     server.closeAllConnections();
     server.close();
   });
-  const port = server.address().port;
+  return { tmp, port: server.address().port };
+}
+
+test('charter reminders: the right banner on the right page, only during an accompaniment', { timeout: 90000 }, async (t) => {
+  const { tmp, port } = await serveFakeSites(t, 'tablerase-reminders-');
   const url = (host, p) => `https://${host}:${port}${p}`;
 
   const browser = await puppeteer.launch({
@@ -294,14 +300,7 @@ test('charter reminders: the right banner on the right page, only during an acco
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
 test('Firefox ESR: the banner during an accompaniment, styled under a strict CSP', { timeout: 90000, skip: !fs.existsSync(FIREFOX) && 'no firefox-esr' }, async (t) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-reminders-ff-'));
-  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const server = await fakeSites(certificate(tmp));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const port = server.address().port;
+  const { tmp, port } = await serveFakeSites(t, 'tablerase-reminders-ff-');
   const UUID = '7ab1e5a5-0000-4000-8000-000000000006';
   fs.mkdirSync(path.join(tmp, 'profile'));
   const browser = await puppeteer.launch({

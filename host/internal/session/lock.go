@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -42,5 +41,3 @@ func (m *Manager) lock(ctx context.Context, wait time.Duration) (release func(),
 		}
 	}
 }
-
-func ioLimit(r io.Reader, n int64) io.Reader { return io.LimitReader(r, n) }

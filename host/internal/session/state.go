@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -67,7 +68,7 @@ func (m *Manager) load() (*state, error) {
 	}
 	defer f.Close()
 	var st state
-	dec := json.NewDecoder(ioLimit(f, maxStateSize))
+	dec := json.NewDecoder(io.LimitReader(f, maxStateSize))
 	if err := dec.Decode(&st); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrState, err)
 	}
