@@ -50,7 +50,10 @@ type env struct {
 
 func newEnv(t *testing.T, configJSON string) *env {
 	t.Helper()
-	home := t.TempDir()
+	// A home named like a person (user names are personal data the logs must never hold); the
+	// temp dir's own name ("001") is too short to search for.
+	home := filepath.Join(t.TempDir(), "jmdupont-home")
+	os.MkdirAll(home, 0o700)
 	e := &env{t: t, home: home, downloads: filepath.Join(home, "Downloads"), state: filepath.Join(home, "state")}
 	os.MkdirAll(e.downloads, 0o700)
 	if configJSON == "" {

@@ -24,7 +24,7 @@ func printReport(w io.Writer, r session.Report, asJSON bool) {
 	fmt.Fprintf(w, "  documents récents/recent documents: %s %s (%d)\n", r.RecentDocuments.Status,
 		r.RecentDocuments.Code, r.RecentDocuments.Removed)
 	if b := r.BrowserStores; b != nil {
-		fmt.Fprintf(w, "  mots de passe et saisies des navigateurs fermés/closed browsers' passwords and autofill: %s %s (%d)\n",
+		fmt.Fprintf(w, "  navigateurs fermés (mots de passe, saisies, données de sites)/closed browsers (passwords, autofill, site data): %s %s (%d)\n",
 			b.Status, b.Code, b.Removed)
 	}
 }

@@ -1,7 +1,9 @@
-// Package profiles purges the password and autofill stores of browser profiles that are not
-// running. It is what `tablerase clean` adds in scope "all" (public computers), run by the OS
-// logon/logoff hooks: Chrome ignores the extension API's "passwords" since version 144, so a
-// password a person saved despite the policies can only go while the browser is closed.
+// Package profiles purges the password and autofill stores, and the site data, of browser profiles
+// that are not running. It is what `tablerase clean` adds in scope "all" (public computers), run by
+// the OS logon/logoff hooks: Chrome ignores the extension API's "passwords" since version 144, so a
+// password a person saved despite the policies can only go while the browser is closed; and what a
+// browser keeps in its files after the extension's removals (LevelDB logs, session restore, DOM
+// caches: see sitedata.go) can only go then too.
 //
 // Three rules, each tested:
 //   - never while the browser runs: a profile whose browser holds its lock (Chromium's
@@ -25,8 +27,9 @@ import (
 type Result struct {
 	Profiles int // profile folders examined
 	Removed  int // store files removed
+	SiteData int // site-data entries (files, folders, links) removed
 	Running  int // profiles skipped because their browser is running
-	Failed   int // store files that could not be removed
+	Failed   int // store files or site-data entries that could not be removed
 }
 
 // Store files, per family. Chromium: saved passwords ("Login Data", and the account store) and
@@ -70,21 +73,30 @@ var roots = map[string]map[policy.Browser]string{
 // env, skipping running ones. It honours ctx between files.
 func Purge(ctx context.Context, env policy.Env) Result {
 	var r Result
-	table := roots[env.OS]
-	if table == nil {
-		table = roots["linux"]
-	}
+	table := roots[osName(env)]
 	for _, b := range policy.All {
 		root := env.Expand(table[b])
 		if !env.Absolute(root) {
 			continue
 		}
-		purgeRoot(ctx, b, env.Path(root), &r)
+		cacheRoot := ""
+		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
+			cacheRoot = env.Path(c)
+		}
+		purgeRoot(ctx, b, env.Path(root), cacheRoot, &r)
 	}
 	return r
 }
 
-func purgeRoot(ctx context.Context, b policy.Browser, root string, r *Result) {
+// osName is the table a purge uses: unknown systems are treated as Linux.
+func osName(env policy.Env) string {
+	if roots[env.OS] == nil {
+		return "linux"
+	}
+	return env.OS
+}
+
+func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r *Result) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account
@@ -125,6 +137,9 @@ func purgeRoot(ctx context.Context, b policy.Browser, root string, r *Result) {
 		}
 		removed, failed := removeStores(root, e.Name(), stores)
 		r.Removed += removed
+		r.Failed += failed
+		removed, failed = removeSiteData(ctx, b, root, cacheRoot, e.Name())
+		r.SiteData += removed
 		r.Failed += failed
 	}
 }

@@ -122,3 +122,63 @@ func TestPurgeNeverFollowsLinks(t *testing.T) {
 		t.Fatalf("Purge = %+v; want the linked store reported as failed and the linked profile ignored", r)
 	}
 }
+
+// The residue the end-to-end suite finds in a closed browser after the extension's removals goes;
+// what belongs to the profile's owner (bookmarks, preferences, extensions, add-on storage) stays.
+func TestPurgeRemovesSiteDataOfClosedProfilesOnly(t *testing.T) {
+	a := newAccount(t)
+	chromium := filepath.Join(".config", "chromium", "Default")
+	a.file(filepath.Join(chromium, "Preferences"), "{}")
+	gone := []string{
+		a.file(filepath.Join(chromium, "Local Storage", "leveldb", "000003.log"), "numéro fiscal"),
+		a.file(filepath.Join(chromium, "Session Storage", "000003.log"), "x"),
+		a.file(filepath.Join(chromium, "Sessions", "Session_13439927248691519"), "titre"),
+		a.file(filepath.Join(chromium, "shared_proto_db", "000003.log"), "attestation.pdf"),
+		a.file(filepath.Join(chromium, "Service Worker", "CacheStorage", "ab", "cd_0"), "x"),
+		a.file(filepath.Join(".cache", "chromium", "Default", "Cache", "Cache_Data", "f_000001"), "x"),
+	}
+	kept := []string{
+		a.file(filepath.Join(chromium, "Bookmarks"), "{}"),
+		a.file(filepath.Join(chromium, "Extensions", "id", "1.0", "manifest.json"), "{}"),
+		a.file(filepath.Join(chromium, "Local Extension Settings", "id", "000003.log"), "x"),
+		a.file(filepath.Join(".cache", "chromium", "Default", "Other"), "x"),
+	}
+	ff := filepath.Join(".mozilla", "firefox", "e2e.default")
+	a.file(filepath.Join(ff, "prefs.js"), "")
+	gone = append(gone,
+		a.file(filepath.Join(ff, "sessionstore.jsonlz4"), "x"),
+		a.file(filepath.Join(ff, "sessionstore-backups", "recovery.jsonlz4"), "x"),
+		a.file(filepath.Join(ff, "cache2", "doomed", "1"), "x"),
+		a.file(filepath.Join(ff, "storage", "default", "https+++www.caf.fr", "cache", "caches.sqlite"), "x"),
+		a.file(filepath.Join(ff, "storage", "default", "https+++www.caf.fr^partitionKey=%28https%2Cimpots.gouv.fr%29", "ls", "data.sqlite"), "x"),
+		a.file(filepath.Join(".cache", "mozilla", "firefox", "e2e.default", "cache2", "entries", "AB12"), "x"),
+	)
+	kept = append(kept,
+		a.file(filepath.Join(ff, "places.sqlite"), "bookmarks"),
+		a.file(filepath.Join(ff, "storage", "default", "moz-extension+++7ab1e7a5", "idb", "x.sqlite"), "add-on settings"),
+		a.file(filepath.Join(ff, "storage", "permanent", "chrome", "idb", "x.sqlite"), "x"),
+	)
+	// An open Firefox profile keeps everything.
+	open := filepath.Join(".mozilla", "firefox", "open.default")
+	a.file(filepath.Join(open, "prefs.js"), "")
+	kept = append(kept, a.file(filepath.Join(open, "sessionstore-backups", "recovery.jsonlz4"), "x"))
+	os.Symlink(fmt.Sprintf("127.0.1.1:+%d", os.Getpid()), filepath.Join(a.home, open, "lock"))
+
+	r := Purge(context.Background(), a.env())
+	for _, p := range gone {
+		if exists(p) {
+			t.Errorf("site data of a closed browser left: %s", p)
+		}
+	}
+	for _, p := range kept {
+		if !exists(p) {
+			t.Errorf("removed %s, which must stay", p)
+		}
+	}
+	if r.Failed != 0 || r.Running != 1 || r.SiteData < len(gone) {
+		t.Fatalf("Purge = %+v, want no failure, one running profile, at least %d site-data entries", r, len(gone))
+	}
+	if again := Purge(context.Background(), a.env()); again.SiteData != 0 || again.Failed != 0 {
+		t.Fatalf("second Purge = %+v, want nothing left to remove", again)
+	}
+}

@@ -46,8 +46,8 @@ func (m *Manager) End(ctx context.Context) (Report, error) {
 
 // Clean is `tablerase clean`, run by OS logon/logoff hooks and by hand: it finishes an active or
 // interrupted session. In scope "all" it also empties the watched folders and clears the traces
-// when there is no session, and purges the password and autofill stores of browser profiles that
-// are not running. With no session in scope "session" there is nothing it may delete
+// when there is no session, and purges the password and autofill stores and the site data of
+// browser profiles that are not running. With no session in scope "session" there is nothing it may delete
 // (ErrNoSession).
 func (m *Manager) Clean(ctx context.Context) (Report, error) {
 	r, err := m.End(ctx)
@@ -82,13 +82,14 @@ func (m *Manager) purgeStores(ctx context.Context) StepReport {
 	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
 	defer cancel()
 	res := m.Steps.PurgeStores(ctx)
+	removed := res.Removed + res.SiteData
 	switch {
 	case res.Failed > 0:
-		return StepReport{Status: "failed", Code: "not_removed", Removed: res.Removed}
+		return StepReport{Status: "failed", Code: "not_removed", Removed: removed}
 	case res.Running > 0:
-		return StepReport{Status: "skipped", Code: "browser_running", Removed: res.Removed}
-	case res.Removed > 0:
-		return StepReport{Status: "cleared", Removed: res.Removed}
+		return StepReport{Status: "skipped", Code: "browser_running", Removed: removed}
+	case removed > 0:
+		return StepReport{Status: "cleared", Removed: removed}
 	}
 	return StepReport{Status: "nothing"}
 }

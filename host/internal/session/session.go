@@ -55,8 +55,8 @@ type Steps struct {
 	ClearClipboard func(ctx context.Context) traces.Outcome
 	MarkRecent     func() traces.RecentMark
 	ClearRecent    func(ctx context.Context, mark traces.RecentMark, all bool) traces.Outcome
-	// PurgeStores removes the password and autofill stores of browser profiles that are not
-	// running; only `tablerase clean` in scope "all" calls it.
+	// PurgeStores removes the password and autofill stores and the site data of browser profiles
+	// that are not running; only `tablerase clean` in scope "all" calls it.
 	PurgeStores func(ctx context.Context) profiles.Result
 }
 
@@ -127,8 +127,8 @@ type Report struct {
 	Files           FilesReport `json:"files"`
 	Clipboard       StepReport  `json:"clipboard"`
 	RecentDocuments StepReport  `json:"recent_documents"`
-	// BrowserStores is set by Clean in scope "all": saved passwords and autofill of browser
-	// profiles that were not running.
+	// BrowserStores is set by Clean in scope "all": saved passwords, autofill and site data of
+	// browser profiles that were not running.
 	BrowserStores *StepReport `json:"browser_stores,omitempty"`
 }
 

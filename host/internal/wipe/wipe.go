@@ -67,6 +67,26 @@ func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []b
 	return w.run(d)
 }
 
+// RemoveNamed removes from the folder root the children whose names match accepts, each with
+// everything under it, the way Wipe does in scope all: relative to directory handles, links never
+// followed (a matching link goes, not what it points to). Other children are not looked at and
+// root stays. It is how a closed browser's site data goes from its profile folder.
+func RemoveNamed(ctx context.Context, root string, match func(name string) bool) Result {
+	w, _, _ := newWiper(ctx, ScopeAll, nil, nil)
+	w.only = match
+	d, err := openRoot(root)
+	if errors.Is(err, ErrGone) {
+		return Result{Status: StatusMissing}
+	}
+	if err != nil {
+		w.res.fail(reason(err))
+		w.res.Status = StatusFailed
+		return w.res
+	}
+	defer d.close()
+	return w.run(d)
+}
+
 // test hooks, nil in production.
 type hooks struct {
 	beforeOpenDir func(name string) // called just before a sub-directory is opened
@@ -78,6 +98,7 @@ type wiper struct {
 	snap     *Snapshot
 	dg       *digester
 	hooks    hooks
+	only     func(name string) bool // RemoveNamed: the root's children to remove; nil: all
 	res      Result
 	timedOut bool
 }
@@ -148,6 +169,9 @@ func (w *wiper) walk(d dir, depth int) (left leftover, err error) {
 			}
 			left.other = true
 			return left, nil
+		}
+		if depth == 0 && w.only != nil && !w.only(e.name) {
+			continue
 		}
 		keep, opaque := w.keep(e.id)
 		switch {
