@@ -235,7 +235,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 	}
 	env := c.env()
 	in := doctor.Inputs{Env: env, HostPath: hostPath, Registry: install.NativeRegistry(),
-		Policies: policy.NativeSource(env), LastCleanups: *last,
+		Policies: policy.NativeSource(env), LastCleanups: *last, TaskInstalled: install.TaskInstalled,
 		Config: func() (string, []doctor.Folder, error) {
 			cfg, err := config.Load()
 			if err != nil {

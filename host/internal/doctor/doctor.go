@@ -46,7 +46,7 @@ const (
 
 // Check is one line of the diagnosis.
 type Check struct {
-	ID       string `json:"id"` // "manifest", "policy", "config", "folder", "state", "cleanups", "browsers"
+	ID       string `json:"id"` // "manifest", "policy", "config", "folder", "hook", "state", "cleanups", "browsers"
 	Browser  string `json:"browser,omitempty"`
 	Label    string `json:"label,omitempty"` // watched folder label
 	Required bool   `json:"required"`
@@ -74,6 +74,9 @@ type Inputs struct {
 	StateDir func() (string, error)
 	// LastCleanups is how many session.end events to show.
 	LastCleanups int
+	// TaskInstalled reports whether the Windows logon task exists (install.TaskInstalled); nil
+	// elsewhere, where the hook is files doctor reads itself.
+	TaskInstalled func() (bool, error)
 }
 
 // Report is the whole diagnosis.
@@ -114,6 +117,7 @@ func Run(ctx context.Context, in Inputs) Report {
 			FixEN: `Install a supported browser, then run "tablerase install" again.`})
 	}
 	r.Checks = append(r.Checks, configChecks(in)...)
+	r.Checks = append(r.Checks, hookCheck(in))
 	state, c := stateCheck(in)
 	r.Checks = append(r.Checks, c)
 	if state != "" {
@@ -303,6 +307,50 @@ func configChecks(in Inputs) []Check {
 		out = append(out, c)
 	}
 	return out
+}
+
+// hookCheck: the logon/logoff `tablerase clean` finishes an accompaniment cut short and, in scope
+// "all", clears what closed browsers keep. Without it nothing breaks at once, so it never fails
+// the diagnosis: it warns on a public computer (scope all), informs otherwise.
+func hookCheck(in Inputs) Check {
+	c := Check{ID: "hook", Status: OK,
+		FR: "Nettoyage à l'ouverture de session installé", EN: "Logon clean-up installed"}
+	var state install.HookState
+	if in.Env.OS == "windows" {
+		ok := false
+		var err error
+		if in.TaskInstalled != nil {
+			ok, err = in.TaskInstalled()
+		}
+		switch {
+		case in.TaskInstalled == nil || err != nil:
+			c.Status, c.FR, c.EN = Info, "Tâche planifiée de nettoyage non vérifiée", "Clean-up scheduled task not checked"
+			return c
+		case ok:
+			state = install.HookInstalled
+		}
+	} else {
+		state, _ = install.FindHook(in.Env, in.HostPath)
+	}
+	switch state {
+	case install.HookInstalled:
+		return c
+	case install.HookOther:
+		c.FR, c.EN = "Le nettoyage à l'ouverture de session lance un autre programme que celui-ci",
+			"The logon clean-up runs another program than this one"
+	default:
+		c.FR, c.EN = "Nettoyage à l'ouverture et à la fermeture de session non installé",
+			"Logon and logoff clean-up not installed"
+	}
+	c.Status = Info
+	if in.Config != nil {
+		if scope, _, err := in.Config(); err == nil && scope == "all" {
+			c.Status = Warn
+		}
+	}
+	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, un accompagnement interrompu n'est terminé qu'au prochain lancement du navigateur, et ce que les navigateurs fermés gardent n'est pas effacé."
+	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what closed browsers keep is not erased.`
+	return c
 }
 
 func stateCheck(in Inputs) (string, Check) {

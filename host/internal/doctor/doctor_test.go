@@ -205,3 +205,54 @@ func TestNoBrowserFails(t *testing.T) {
 		t.Error("no browser at all passed")
 	}
 }
+
+// The logon/logoff hook: present after an install with hooks, named when missing or when it runs
+// another binary, a warning only on a public computer (scope all), and never a failed diagnosis.
+func TestHookCheck(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.User, false)
+	r := Run(context.Background(), f.in)
+	if c := check(r, "hook", ""); c.Status != Info || !strings.Contains(c.EN, "not installed") || c.FixFR == "" {
+		t.Errorf("no hook, scope session: %+v", c)
+	}
+	f.in.Config = func() (string, []Folder, error) { return "all", nil, nil }
+	r = Run(context.Background(), f.in)
+	if c := check(r, "hook", ""); c.Status != Warn {
+		t.Errorf("no hook, scope all: %+v, want warn", c)
+	}
+
+	if _, err := install.Install(context.Background(), install.Options{Env: f.env, Level: install.User, HostPath: hostPath, Hooks: true}); err != nil {
+		t.Fatal(err)
+	}
+	if c := check(Run(context.Background(), f.in), "hook", ""); c.Status != OK {
+		t.Errorf("after install with hooks: %+v", c)
+	}
+	// The binary moved: the hook still runs the old path.
+	moved := f.in
+	moved.HostPath = "/opt/tablerase/tablerase"
+	f.write(t, moved.HostPath, "")
+	if c := check(Run(context.Background(), moved), "hook", ""); c.Status != Warn || !strings.Contains(c.EN, "another program") {
+		t.Errorf("hook of another binary: %+v", c)
+	}
+	if r := Run(context.Background(), moved); check(r, "hook", "").Required {
+		t.Error("the hook check must not decide the exit code")
+	}
+
+	// Windows: the scheduled task, as schtasks answers.
+	win := f.in
+	win.Env.OS = "windows"
+	for _, tc := range []struct {
+		query func() (bool, error)
+		want  Status
+	}{
+		{func() (bool, error) { return true, nil }, OK},
+		{func() (bool, error) { return false, nil }, Warn},
+		{func() (bool, error) { return false, errors.New("schtasks missing") }, Info},
+		{nil, Info},
+	} {
+		win.TaskInstalled = tc.query
+		if c := hookCheck(win); c.Status != tc.want {
+			t.Errorf("windows task: %+v, want %s", c, tc.want)
+		}
+	}
+}

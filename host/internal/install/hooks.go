@@ -210,3 +210,35 @@ func containsString(l []string, s string) bool {
 	}
 	return false
 }
+
+// HookState says whether the logon/logoff hook is in place for this binary.
+type HookState int
+
+// The hook states.
+const (
+	HookMissing HookState = iota // no hook at either level
+	HookOther                    // a hook is there but runs another binary (moved or stale install)
+	HookInstalled
+)
+
+// FindHook looks for the hook files of the system level, then of the user level, and says whether
+// one runs hostPath. Windows hooks are scheduled tasks: use TaskInstalled there.
+func FindHook(env policy.Env, hostPath string) (HookState, Level) {
+	state, level := HookMissing, User
+	for _, l := range []Level{System, User} {
+		files, err := HookFiles(env, l, hostPath)
+		if err != nil || len(files) == 0 {
+			continue
+		}
+		got, err := os.ReadFile(env.Path(files[0].Path)) // the unit or the LaunchAgent
+		switch {
+		case err != nil:
+			continue
+		case string(got) == string(files[0].Content):
+			return HookInstalled, l
+		case state == HookMissing:
+			state, level = HookOther, l
+		}
+	}
+	return state, level
+}

@@ -58,3 +58,11 @@ func (schtasks) Delete(name string) error {
 	}
 	return run("/Delete", "/TN", name, "/F")
 }
+
+// TaskInstalled reports whether the logon task exists (schtasks /Query answers for it).
+func TaskInstalled() (bool, error) {
+	if _, err := os.Stat(schtasksPath()); err != nil {
+		return false, err
+	}
+	return run("/Query", "/TN", TaskName) == nil, nil
+}
