@@ -40,7 +40,13 @@ grep -q '"PrivateBrowsingModeAvailability": 2' "$R/etc/firefox/policies/policies
 
 echo "==> tablerase doctor"
 if ! host doctor > "$work/doctor.txt"; then cat "$work/doctor.txt"; fail "doctor is not green after install"; fi
-host doctor --json | grep -c '"private": "forced"' >/dev/null || fail "doctor does not see Firefox's forced private mode"
+host doctor --json > "$work/doctor.json"
+grep -c '"private": "forced"' "$work/doctor.json" >/dev/null || fail "doctor does not see Firefox's forced private mode"
+[ -L "$R/etc/systemd/user/default.target.wants/tablerase-clean.service" ] || fail "logon hook not enabled"
+tr -d ' \n' < "$work/doctor.json" | grep -q '"id":"hook","required":false,"status":"ok"' || fail "doctor does not see the logon hook"
+if [ $mode = system ] && command -v systemd-analyze >/dev/null; then
+  systemd-analyze verify --user /etc/systemd/user/tablerase-clean.service || fail "the hook unit does not verify"
+fi
 if [ $mode = sandbox ]; then
   grep -q '"DisableTelemetry": true' "$R/usr/lib/firefox-esr/distribution/policies.json" || fail "admin's Firefox policy lost"
 fi

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
@@ -155,6 +156,18 @@ func TaskXML(level Level, hostPath string) []byte {
   <Actions Context="Author"><Exec><Command>` + html.EscapeString(hostPath) + `</Command><Arguments>clean</Arguments></Exec></Actions>
 </Task>
 `)
+}
+
+// UTF16File encodes a task's XML as schtasks and Group Policy expect with the declared encoding:
+// UTF-16LE with a byte-order mark.
+func UTF16File(xml []byte) []byte {
+	u := utf16.Encode([]rune(string(xml)))
+	buf := make([]byte, 0, 2+2*len(u))
+	buf = append(buf, 0xFF, 0xFE)
+	for _, c := range u {
+		buf = append(buf, byte(c), byte(c>>8))
+	}
+	return buf
 }
 
 func (r *runner) writeHooks() error {

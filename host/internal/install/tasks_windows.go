@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf16"
 )
 
 // NativeTasks returns the Windows Task Scheduler, driven through schtasks.exe.
@@ -37,12 +36,7 @@ func (schtasks) Create(name string, xml []byte) error {
 		return err
 	}
 	defer os.Remove(f.Name())
-	u := utf16.Encode([]rune(string(xml)))
-	buf := []byte{0xFF, 0xFE}
-	for _, c := range u {
-		buf = append(buf, byte(c), byte(c>>8))
-	}
-	if _, err := f.Write(buf); err != nil {
+	if _, err := f.Write(UTF16File(xml)); err != nil {
 		f.Close()
 		return err
 	}

@@ -55,6 +55,12 @@ func templates() map[string][]byte {
 	t["windows/register-host.reg"] = hostReg()
 	t["windows/policies.reg"] = policiesReg(p)
 	t["macos/fr.tablerase.policies.mobileconfig"] = mobileconfig(p)
+	// The logon/logoff hook (hooks.go) for the packages and for IT's own tools: the .deb ships the
+	// Linux files; the Windows task is for Group Policy or `schtasks /Create /XML`.
+	t["hooks/linux/"+HookName+".service"] = systemdUnit(LinuxHostPath)
+	t["hooks/linux/"+HookName+".desktop"] = autostartEntry(LinuxHostPath)
+	t["hooks/macos/fr.tablerase.clean.plist"] = launchAgent(DarwinHostPath)
+	t["hooks/windows/"+HookName+".xml"] = UTF16File(TaskXML(System, WindowsHostPath))
 	return t
 }
 
