@@ -20,6 +20,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/commands"
 	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/install"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
@@ -116,7 +117,11 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 	allowed := caller.Allowed(h.cfg.AllowedExtensions)
 	h.log.HostStart("native", caller.Family, version, allowed)
 	env := &commands.Env{Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH, Config: h.cfg,
-		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() }}
+		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() },
+		ClosedBrowsers: func() bool {
+			exe, err := os.Executable()
+			return err == nil && h.cfg.Scope == config.ScopeAll && install.HookPresent(policy.NativeEnv(), exe)
+		}}
 	handlers := commands.Handlers(env)
 	if err != nil || h.cfgErr != nil {
 		handlers = commands.Degraded(env, handlers, err, h.cfgErr)

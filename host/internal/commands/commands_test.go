@@ -69,3 +69,23 @@ func TestDegradedHostStillSaysHello(t *testing.T) {
 		}
 	}
 }
+
+// hello lists closed_browsers only when the host says the logoff clean will purge closed browsers.
+func TestHelloClosedBrowsersCapability(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		env := &Env{Version: "test", OS: "linux", Config: config.Config{Scope: config.ScopeAll, ClearClipboard: true},
+			ClosedBrowsers: func() bool { return on }}
+		res, err := env.hello(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		caps := res.(HelloResult).Capabilities
+		has := false
+		for _, c := range caps {
+			has = has || c == "closed_browsers"
+		}
+		if has != on {
+			t.Errorf("ClosedBrowsers %v: capabilities %v", on, caps)
+		}
+	}
+}

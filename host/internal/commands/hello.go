@@ -29,6 +29,9 @@ func (e *Env) hello(ctx context.Context) (any, error) {
 	if e.Config.ClearRecentDocuments {
 		caps = append(caps, "recent_documents")
 	}
+	if e.ClosedBrowsers != nil && e.ClosedBrowsers() {
+		caps = append(caps, "closed_browsers")
+	}
 	info := session.Info{State: "unavailable"}
 	if e.Sessions != nil {
 		info, _ = e.Sessions.Info() // an unreadable state is reported as such; hello still answers

@@ -255,3 +255,22 @@ func FindHook(env policy.Env, hostPath string) (HookState, Level) {
 	}
 	return state, level
 }
+
+// taskFile is where Task Scheduler keeps a task's definition. Reading it needs no process start
+// (hello must stay fast); whether a standard user may see it is not verified here, so a false
+// answer only means "not known to be there".
+const taskFile = `%SystemRoot%\System32\Tasks\TableRase\Clean`
+
+// HookPresent reports, cheaply, whether the logon/logoff clean runs hostPath on this computer.
+func HookPresent(env policy.Env, hostPath string) bool {
+	if osTable(env) == "windows" {
+		p := env.Expand(taskFile)
+		if !env.Absolute(p) {
+			return false
+		}
+		_, err := os.Stat(env.Path(p))
+		return err == nil
+	}
+	state, _ := FindHook(env, hostPath)
+	return state == HookInstalled
+}

@@ -36,8 +36,14 @@ func TestLinuxHooksRoundTrip(t *testing.T) {
 		if err != nil || !strings.Contains(string(entry), "Exec=\"/opt/Table Rase/tablerase\" clean\n") {
 			t.Errorf("autostart entry: %q %v", entry, err)
 		}
+		if !HookPresent(env, o.HostPath) || HookPresent(env, "/usr/bin/tablerase") {
+			t.Errorf("%s: HookPresent does not tell this program's hook from another's", level)
+		}
 		if _, err := Uninstall(context.Background(), o); err != nil {
 			t.Fatal(err)
+		}
+		if HookPresent(env, o.HostPath) {
+			t.Errorf("%s: HookPresent after uninstall", level)
 		}
 		if after := snapshot(t, env.Root); !reflect.DeepEqual(before, after) {
 			t.Errorf("%s: uninstall left %v", level, keys(after))
@@ -79,5 +85,23 @@ func TestWindowsLogonTask(t *testing.T) {
 	}
 	if len(tasks) != 0 {
 		t.Error("uninstall left the scheduled task")
+	}
+}
+
+func TestHookPresentWindowsReadsTheTaskFile(t *testing.T) {
+	env := windowsEnv(t)
+	get := env.Getenv
+	env.Getenv = func(k string) string {
+		if k == "SystemRoot" {
+			return `C:\Windows`
+		}
+		return get(k)
+	}
+	if HookPresent(env, WindowsHostPath) {
+		t.Fatal("hook present with no task file")
+	}
+	touch(t, env, `C:\Windows\System32\Tasks\TableRase\Clean`, "<Task/>")
+	if !HookPresent(env, WindowsHostPath) {
+		t.Fatal("task file not seen")
 	}
 }
