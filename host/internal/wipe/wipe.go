@@ -54,17 +54,7 @@ func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []b
 	if !ok {
 		return res
 	}
-	d, err := openRoot(root)
-	if errors.Is(err, ErrGone) {
-		return Result{Status: StatusMissing}
-	}
-	if err != nil {
-		w.res.fail(reason(err))
-		w.res.Status = StatusFailed
-		return w.res
-	}
-	defer d.close()
-	return w.run(d)
+	return w.runPath(root)
 }
 
 // RemoveNamed removes from the folder root the children whose names match accepts, each with
@@ -74,17 +64,7 @@ func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []b
 func RemoveNamed(ctx context.Context, root string, match func(name string) bool) Result {
 	w, _, _ := newWiper(ctx, ScopeAll, nil, nil)
 	w.only = match
-	d, err := openRoot(root)
-	if errors.Is(err, ErrGone) {
-		return Result{Status: StatusMissing}
-	}
-	if err != nil {
-		w.res.fail(reason(err))
-		w.res.Status = StatusFailed
-		return w.res
-	}
-	defer d.close()
-	return w.run(d)
+	return w.runPath(root)
 }
 
 // test hooks, nil in production.
@@ -122,6 +102,21 @@ func newWiper(ctx context.Context, scope Scope, snap *Snapshot, key []byte) (*wi
 		return refuse(ReasonBadKey)
 	}
 	return &wiper{ctx: ctx, scope: scope, snap: snap, dg: dg}, res, true
+}
+
+// runPath opens root (a missing one is StatusMissing) and wipes it.
+func (w *wiper) runPath(root string) Result {
+	d, err := openRoot(root)
+	if errors.Is(err, ErrGone) {
+		return Result{Status: StatusMissing}
+	}
+	if err != nil {
+		w.res.fail(reason(err))
+		w.res.Status = StatusFailed
+		return w.res
+	}
+	defer d.close()
+	return w.run(d)
 }
 
 // run wipes the opened root and computes the status.
