@@ -13,9 +13,11 @@
 
 import { buildRegistry } from './lib/registry.js';
 import { createHostClient, HostError } from './lib/host.js';
-import { browserKey, passwordsDisabled, policyLine } from './lib/policy.js';
+import { browserKey, offlineCacheFate, passwordsDisabled, policyLine } from './lib/policy.js';
 import { effectiveScope, mergeSettings } from './lib/settings.js';
-import { badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, shouldEndOnIdle, startSession } from './lib/session.js';
+import {
+  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsOf, shouldEndOnIdle, startSession,
+} from './lib/session.js';
 import { runCleanup } from './lib/cleanup.js';
 import { bannerFor, loadReminders, matchPage, pickLang, popupReminders, recordShown } from './lib/reminders.js';
 import { showBanner } from './content/banner.js';
@@ -131,6 +133,7 @@ async function start() {
   }
   const scope = effectiveScope(settings.values.scope, (hostStart && hostStart.scope) || (h.ok && h.value.scope));
   const session = startSession({ now: Date.now(), scope, host: hostStart, hostCode });
+  await setOthers(null).catch(() => {});
   await mutateSession(() => session);
   await b.storage.local.set({ run: { phase: 'idle' } });
   await updateBadge();
@@ -176,6 +179,7 @@ async function doEnd(reason) {
   await updateBadge();
 
   const { hello: cached } = await b.storage.local.get('hello');
+  const visitedHosts = otherHostsOf(await getOthers().catch(() => null), session);
   const key = currentBrowserKey();
   let receipt;
   try {
@@ -184,9 +188,11 @@ async function doEnd(reason) {
       host,
       browser: FIREFOX ? 'firefox' : 'chromium',
       session,
+      visitedHosts,
       registry,
       settings: { scope: session.scope || effectiveScope(settings.values.scope), startPage: settings.values.startPage },
       passwordsPolicy: passwordsDisabled(cached && cached.ok ? cached.value : null, key),
+      offlineCache: offlineCacheFate(cached && cached.ok ? cached.value : null, key, FIREFOX),
       extensionOrigin: ORIGIN,
       progress: (phase) => {
         writeRun(phase).catch(() => {});
@@ -196,6 +202,7 @@ async function doEnd(reason) {
     receipt = { status: 'failed', lines: [{ id: 'internal', status: 'failed', key: 'receiptTitleFailed', subs: [], action: 'retry' }], finishedAt: Date.now() };
   }
   await mutateSession((s) => ({ ...s, state: 'ended', endedAt: receipt.finishedAt }));
+  await setOthers(null).catch(() => {}); // the other sites' names are forgotten with the session
   await writeRun('done', { receipt });
   await updateBadge();
   return receipt;
@@ -235,6 +242,24 @@ b.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 
 // ---- tracking sites used -----------------------------------------------------------------------
 
+// Hosts outside the registry visited during the session (session.js noteOtherHost): memory only.
+// storage.session is held in memory by the browser (Firefox 115+, Chrome 102+) and survives a
+// worker restart; without it, a variable of this page (lost if the worker stops: those sites then
+// keep what `since` cannot reach, as before). Never storage.local: on disk, the list would itself
+// be a trace of the person's browsing.
+const memory = b.storage.session || null;
+let othersInPage = null;
+async function getOthers() {
+  if (!memory) return othersInPage;
+  const { others } = await memory.get('others');
+  return others || null;
+}
+async function setOthers(v) {
+  if (!memory) othersInPage = v;
+  else if (v) await memory.set({ others: v });
+  else await memory.remove('others');
+}
+
 function storeOfTab(tab) {
   if (tab.cookieStoreId) return tab.cookieStoreId; // Firefox
   return tab.incognito ? '1' : '0';
@@ -245,7 +270,14 @@ b.tabs.onUpdated.addListener((tabId, info, tab) => {
   const url = info.url || tab.url;
   if (!url || url.startsWith(ORIGIN)) return;
   context().then(({ registry }) =>
-    mutateSession((s) => noteNavigation(s, registry, { tabId, url, storeId: storeOfTab(tab) })),
+    mutateSession(async (s) => {
+      // Only a URL change counts as a visit: a page the aidant opened before the start that merely
+      // reloads keeps its data.
+      const others = await getOthers();
+      const next = noteOtherHost(others, s, registry, { url, navigated: !!info.url });
+      if (next !== others) await setOthers(next);
+      return noteNavigation(s, registry, { tabId, url, storeId: storeOfTab(tab) });
+    }),
   ).catch(() => {});
 });
 
@@ -319,8 +351,13 @@ b.idle.onStateChanged.addListener((idleState) => {
   }).catch(() => {});
 });
 
+// Recovery at browser start. A session still open is marked ending at once, before the host
+// answers, and its tab ids are forgotten: nothing of the new browser run may be taken for the
+// crashed session's (tab ids restart, so Firefox's same numbers name the aidant's new tabs, and
+// tabs opened meanwhile were recorded as the session's: both were closed by the cleanup).
 function recoverAtBrowserStart() {
-  Promise.all([getSession(), hello()]).then(([session, h]) => {
+  const marked = mutateSession((s) => (s.state === 'active' || s.state === 'ending' ? { ...s, state: 'ending', tabIds: [] } : s));
+  Promise.all([marked, hello()]).then(([session, h]) => {
     if (needsRecovery(session, h.ok ? h.value : null)) end('recovery');
   }).catch(() => {});
 }
@@ -329,21 +366,23 @@ b.runtime.onStartup.addListener(recoverAtBrowserStart);
 // runtime.onStartup never reaches an extension loaded from the command line (--load-extension:
 // Chromium fires onInstalled at every start instead), so the first worker start of each browser
 // run checks too: storage.session is empty after a browser (re)start, and only then.
-if (b.storage.session) {
-  b.storage.session.get('browserRun').then(({ browserRun }) => {
-    if (browserRun) return;
-    b.storage.session.set({ browserRun: Date.now() }).catch(() => {});
-    recoverAtBrowserStart();
-  }).catch(() => {});
-}
+const browserStart = b.storage.session
+  ? b.storage.session.get('browserRun').then(({ browserRun }) => !browserRun, () => false)
+  : Promise.resolve(false);
+browserStart.then((first) => {
+  if (!first) return;
+  b.storage.session.set({ browserRun: Date.now() }).catch(() => {});
+  recoverAtBrowserStart();
+}).catch(() => {});
 
 b.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || (area === 'local' && changes.settings)) armIdle().catch(() => {});
 });
 
-// Worker (re)start: an interrupted cleanup is resumed; the badge and idle timer are restored.
-getSession().then((s) => {
-  if (s.state === 'ending') end('recovery');
+// Worker restart within a browser run: an interrupted cleanup is resumed (at a browser start,
+// recoverAtBrowserStart does it); the badge and idle timer are restored.
+browserStart.then(async (first) => {
+  if (!first && (await getSession()).state === 'ending') end('recovery');
 }).catch(() => {});
 updateBadge().catch(() => {});
 armIdle().catch(() => {});

@@ -30,3 +30,17 @@ export function passwordsDisabled(hello, key) {
   const b = hello && hello.policy && hello.policy.browsers && hello.policy.browsers[key];
   return !!(b && b.checks && b.checks.passwords_disabled === true);
 }
+
+/**
+ * What becomes of the sites' offline copies (Cache API) Firefox keeps after the cleanup: nothing
+ * to say outside Firefox or in its forced private windows (they go with the windows); 'later' when
+ * the host's logoff clean will remove them (capability closed_browsers); 'kept' otherwise.
+ * @returns {undefined|'later'|'kept'}
+ */
+export function offlineCacheFate(hello, key, firefox) {
+  if (!firefox) return undefined;
+  const b = hello && hello.policy && hello.policy.browsers && hello.policy.browsers[key];
+  if (b && b.private === 'forced') return undefined;
+  const caps = (hello && hello.capabilities) || [];
+  return caps.includes('closed_browsers') ? 'later' : 'kept';
+}

@@ -3,7 +3,8 @@
 //
 // What is recorded is the least the cleanup needs: start time, which registry sites were used
 // (ids and their host names, never a full URL or a page title), which tab ids were seen, and
-// which cookie stores. State: none → active → ending → ended (→ active again at the next start).
+// which cookie stores. Other sites visited are kept apart, in memory only (noteOtherHost).
+// State: none → active → ending → ended (→ active again at the next start).
 
 import { normalizeHost, siteForCookie, siteForUrl } from './registry.js';
 
@@ -57,6 +58,39 @@ export function noteCookie(session, registry, cookie) {
   const site = siteForCookie(registry, cookie);
   if (!site) return session;
   return withSite(session, site, cookie.domain, cookie.storeId);
+}
+
+// Sites outside the registry. Their data must go too (Firefox can only clear localStorage,
+// IndexedDB and service workers of hosts it is given by name), but their names are the person's
+// own browsing: they are kept in memory only (storage.session, see background.js), never in the
+// session record above, which is on disk. Only top-level navigations made during the session count,
+// so a site the aidant had open before (and only reloads) keeps its data in scope `session`.
+
+/**
+ * Records the host of a top-level navigation outside the registry. `others` is the memory-only
+ * record ({ startedAt, hosts }, or null); a record left by another session is replaced. Returns the
+ * same object when nothing changed (so the caller can skip a write).
+ * @param {{url: string, navigated: boolean}} nav  navigated: the URL changed (not a mere reload)
+ */
+export function noteOtherHost(others, session, registry, { url, navigated }) {
+  if (!session || session.state !== 'active' || !navigated) return others;
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return others;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return others;
+  const h = normalizeHost(u.hostname);
+  if (!h || siteForUrl(registry, url)) return others;
+  const current = others && others.startedAt === session.startedAt ? others : { startedAt: session.startedAt, hosts: [] };
+  if (current.hosts.includes(h)) return current;
+  return { ...current, hosts: [...current.hosts, h] };
+}
+
+/** The hosts outside the registry visited during `session` (none from a record of another session). */
+export function otherHostsOf(others, session) {
+  return others && session && others.startedAt === session.startedAt && Array.isArray(others.hosts) ? others.hosts : [];
 }
 
 /** Badge for the toolbar button: text, colour and title message key. */

@@ -131,3 +131,131 @@ test('without host access to a used site, its cookies are reported unverified', 
   assert.deepEqual(lineOf(r, 'logout').subs, ['ameli']);
   assert.equal(r.status, 'partial');
 });
+
+test('Firefox: a shop outside the registry loses its storage; a site the session did not visit keeps it', async () => {
+  const { b, ctx } = scenario({ stores: ['firefox-default'], firefox: true });
+  b.state.cookies = b.state.cookies.map((c) => ({ ...c, storeId: 'firefox-default' }));
+  for (const type of ['localStorage', 'indexedDB', 'serviceWorkers']) {
+    b.state.siteData.push({ host: 'www.example-commerce.fr', type, created: START + 1000 });
+    b.state.siteData.push({ host: 'messagerie.mairie.fr', type, created: START - 86400000 }); // the aidant's own
+  }
+  const r = await runCleanup({ ...ctx, browser: 'firefox', session: { ...ctx.session, stores: ['firefox-default'] },
+    visitedHosts: ['www.example-commerce.fr'] });
+  assert.deepEqual(b.state.siteData.map((d) => d.host), ['messagerie.mairie.fr', 'messagerie.mairie.fr', 'messagerie.mairie.fr']);
+  // No host access to the shop (the fake has no permissions API: grant everything but the shop).
+  assert.equal(lineOf(r, 'others'), undefined, 'its cookies could be re-read here');
+  b.permissions = { contains: async ({ origins }) => !origins[0].includes('example-commerce') };
+  const again = await runCleanup({ ...ctx, browser: 'firefox', session: { ...ctx.session, stores: ['firefox-default'] },
+    visitedHosts: ['www.example-commerce.fr'] });
+  assert.equal(lineOf(again, 'others').status, 'notice');
+  assert.ok(!JSON.stringify(again).includes('example-commerce'), 'the receipt never names it');
+});
+
+test('the closed tabs of the session are forgotten from "recently closed", the aidant\'s older ones kept', async () => {
+  for (const firefox of [true, false]) {
+    const { b, ctx } = scenario({ sessions: true, firefox });
+    const older = { lastModified: firefox ? START - 60000 : Math.floor((START - 60000) / 1000), tab: { sessionId: 'old', windowId: 1 } };
+    b.state.closed.push(older);
+    const r = await runCleanup(firefox ? { ...ctx, browser: 'firefox', session: { ...ctx.session, stores: ['0'] } } : ctx);
+    assert.deepEqual(b.state.closed, [older], firefox ? 'firefox' : 'chromium');
+    assert.equal(lineOf(r, 'tabs').key, 'receiptTabs');
+  }
+});
+
+test('a closed tab that cannot be forgotten makes the tabs line fail', async () => {
+  const { b, ctx } = scenario({ sessions: true, firefox: true });
+  b.sessions.forgetClosedTab = async () => {};
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  assert.ok(b.state.closed.length > 0);
+  assert.equal(lineOf(r, 'tabs').key, 'receiptTabsRestorable');
+  assert.equal(r.status, 'partial');
+});
+
+// ---- speed without weakening: what may run early or alongside, and what still runs last ----
+
+/** Firefox scenario whose history API can clear everything and answers range queries as Firefox does. */
+function firefoxScenario(opts = {}) {
+  const { b, ctx } = scenario({ stores: ['firefox-default'], firefox: true, ...opts });
+  b.state.cookies = b.state.cookies.map((c) => ({ ...c, storeId: 'firefox-default' }));
+  const order = [];
+  let cleared;
+  const wholeCleared = new Promise((resolve) => { cleared = resolve; });
+  b.history.search = async (q) => b.state.history.filter((h) => h.lastVisitTime >= (q.startTime || 0)
+    && (q.endTime == null || h.lastVisitTime <= q.endTime));
+  b.history.deleteAll = async () => {
+    order.push('deleteAll');
+    b.state.history = [];
+    cleared();
+  };
+  const downloadsSearch = b.downloads.search;
+  b.downloads.search = async (q) => (q.startedBefore
+    ? b.state.downloads.filter((d) => Date.parse(d.startTime) < Date.parse(q.startedBefore))
+    : downloadsSearch(q));
+  return { b, order, wholeCleared, ctx: { ...ctx, browser: 'firefox', session: { ...ctx.session, stores: ['firefox-default'] } } };
+}
+
+test('the host is asked while the whole-profile removal still runs: it only waits for the tabs', async () => {
+  let asked;
+  const hostAsked = new Promise((resolve) => { asked = resolve; });
+  const { b, ctx } = scenario({ host: (msg) => {
+    if (msg.cmd === 'session.end') asked();
+    return hostAnswering(msg);
+  } });
+  const remove = b.browsingData.remove;
+  // The whole-profile removal (no site filter, cookies included) ends only once the host was asked:
+  // run one after the other, it would time out and the history line would fail.
+  b.browsingData.remove = async (o, t) => {
+    if (t.cookies && !o.hostnames && !o.origins) await hostAsked;
+    return remove(o, t);
+  };
+  const r = await runCleanup({ ...ctx, limits: { total: 4000, logout: 300, browser: 500, host: 500, verify: 300 } });
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'files').status, 'ok');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Firefox: the history head start clears everything only when nothing older exists, then the full removal still runs after the logout pages', async () => {
+  const { b, order, wholeCleared, ctx } = firefoxScenario();
+  b.state.history = b.state.history.filter((h) => h.lastVisitTime >= START); // the aidant has no older history
+  // The logout page's own visit comes after the head start: only the removal after the logout pages reaches it.
+  const create = b.tabs.create;
+  b.tabs.create = async (props) => {
+    const tab = await create(props);
+    if (props.active === false) {
+      wholeCleared.then(() => { // as the page loads, before the fake reports it complete
+        order.push('logout visit');
+        b.state.history.push({ url: props.url, lastVisitTime: Date.now() });
+      });
+    }
+    return tab;
+  };
+  const r = await runCleanup(ctx);
+  assert.deepEqual(order.slice(0, 2), ['deleteAll', 'logout visit']);
+  assert.deepEqual(b.state.history, []);
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Firefox: with older history, or an older download, the head start removes the range only (the aidant keeps them)', async () => {
+  const older = firefoxScenario(); // scenario(): one visit of the aidant's, before the start
+  await runCleanup(older.ctx);
+  assert.deepEqual(older.order, [], 'never the whole history');
+  assert.deepEqual(older.b.state.history.map((h) => h.url), ['https://old.example/']);
+
+  const download = firefoxScenario();
+  download.b.state.history = download.b.state.history.filter((h) => h.lastVisitTime >= START);
+  download.b.state.downloads.push({ id: 2, startTime: new Date(START - 86400000).toISOString() });
+  await runCleanup(download.ctx);
+  assert.deepEqual(download.order, [], 'Firefox empties the finished downloads list with the whole history');
+  assert.equal(download.b.state.downloads.length, 1, 'the aidant\'s older download stays listed');
+});
+
+test('Chromium never clears the whole history, even with nothing older', async () => {
+  const { b, ctx } = scenario();
+  b.state.history = b.state.history.filter((h) => h.lastVisitTime >= START);
+  let whole = 0;
+  b.history.deleteAll = async () => { whole++; };
+  const r = await runCleanup(ctx);
+  assert.equal(whole, 0);
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});

@@ -25,6 +25,8 @@ export function fakeBrowser(opts = {}) {
     tabs: [],           // { id, url, incognito, windowId, status }
     history: [],        // { url, lastVisitTime }
     downloads: [],      // { id, startTime (ISO) }
+    siteData: [],       // { host, type: 'localStorage' | 'indexedDB' | 'serviceWorkers', created }
+    closed: [],         // "recently closed": { lastModified, tab: { sessionId, windowId, url } }
     stores: opts.stores || ['0'],
     hang: new Set(opts.hang || []),        // 'logout' | 'browsingData' | 'cookies'
     failRemove: opts.failRemove || false,  // cookies.remove resolves but keeps the cookie
@@ -86,7 +88,16 @@ export function fakeBrowser(opts = {}) {
           // Conservative: whether an origins filter reaches partitioned cookies is not documented.
           state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))));
         }
+        // Site data: by exact host name (Firefox), by origin (Chromium), else by time.
+        state.siteData = state.siteData.filter((d) => {
+          if (!types[d.type]) return true;
+          if (options.hostnames) return !options.hostnames.includes(d.host);
+          if (options.origins) return !options.origins.includes(`https://${d.host}`);
+          return (d.created || 0) < since;
+        });
         if (types.history) state.history = state.history.filter((h) => h.lastVisitTime < since);
+        // Chromium's history removal also deletes the closed tabs of its time range.
+        if (types.history && !opts.firefox) state.closed = state.closed.filter((e) => e.lastModified * 1000 + 1000 < since);
         if (types.downloads) state.downloads = state.downloads.filter((d) => Date.parse(d.startTime) < since);
         return undefined;
       },
@@ -109,6 +120,13 @@ export function fakeBrowser(opts = {}) {
       async remove(ids) {
         const list = Array.isArray(ids) ? ids : [ids];
         calls.push(['tabs.remove', list]);
+        if (opts.sessions) {
+          for (const t of state.tabs.filter((x) => list.includes(x.id))) {
+            // Firefox: milliseconds; Chromium: seconds.
+            const lastModified = opts.firefox ? Date.now() : Math.floor(Date.now() / 1000);
+            state.closed.unshift({ lastModified, tab: { sessionId: `s${t.id}`, windowId: t.windowId, url: t.url } });
+          }
+        }
         state.tabs = state.tabs.filter((t) => !list.includes(t.id));
       },
     },
@@ -119,6 +137,23 @@ export function fakeBrowser(opts = {}) {
         return { id: 9 };
       },
     },
+    sessions: opts.sessions ? {
+      async getRecentlyClosed() {
+        return state.closed.map((e) => structuredClone(e));
+      },
+      // Only Firefox can forget an entry.
+      ...(opts.firefox ? {
+        async forgetClosedTab(windowId, sessionId) {
+          calls.push(['sessions.forgetClosedTab', windowId, sessionId]);
+          const n = state.closed.length;
+          state.closed = state.closed.filter((e) => !(e.tab && e.tab.sessionId === sessionId && e.tab.windowId === windowId));
+          if (state.closed.length === n) throw new Error('Could not find closed tab using sessionId');
+        },
+        async forgetClosedWindow(sessionId) {
+          state.closed = state.closed.filter((e) => !(e.window && e.window.sessionId === sessionId));
+        },
+      } : {}),
+    } : undefined,
     history: {
       async search(q) {
         return state.history.filter((h) => h.lastVisitTime >= (q.startTime || 0));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
-import { cookieQuery, cookieRemoval, cookiesInScope, planCleanup, planTabs, siteHosts } from '../lib/plan.js';
+import { cookieQuery, cookieRemoval, cookiesInScope, planCleanup, planForget, planTabs, siteHosts } from '../lib/plan.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
 const used = { caf: { hosts: ['wwwd.caf.fr', 'www.caf.fr'] }, ameli: { hosts: ['assure.ameli.fr'] } };
@@ -92,4 +92,55 @@ test('tabs: our pages stay, session/private/registry tabs close; scope all close
   const opts = { extensionOrigin: 'chrome-extension://abc/', sessionTabIds: [5], isRegistryUrl: (u) => !!siteForUrl(registry, u) };
   assert.deepEqual(planTabs(tabs, { ...opts, scope: 'session' }).close, [2, 4, 5]);
   assert.deepEqual(planTabs(tabs, { ...opts, scope: 'all' }).close, [2, 3, 4, 5]);
+});
+
+test('Firefox: the other sites visited are cleared by name, like registry sites, and never named in the receipt', () => {
+  const visitedHosts = ['www.example-commerce.fr', 'WWW.Example-Commerce.fr', 'wwwd.caf.fr', 'not a host', 'forum.exemple.org'];
+  const p = planCleanup({ browser: 'firefox', scope: 'session', startedAt: T0, registry, used, visitedHosts,
+    cookieStoreIds: ['firefox-default', 'firefox-private'] });
+  const others = p.siteData.filter((d) => d.siteId === null);
+  const perStore = others.filter((d) => d.options.cookieStoreId);
+  assert.deepEqual(perStore.map((d) => d.options.cookieStoreId), ['firefox-default', 'firefox-private']);
+  for (const d of perStore) assert.deepEqual(Object.keys(d.dataTypes).sort(), ['cookies', 'indexedDB']);
+  const hostWide = others.filter((d) => !d.options.cookieStoreId);
+  assert.deepEqual(hostWide.map((d) => Object.keys(d.dataTypes).sort()), [['localStorage', 'serviceWorkers']]);
+  for (const d of others) {
+    assert.deepEqual(d.options.hostnames, ['forum.exemple.org', 'www.example-commerce.fr'],
+      'exact hosts visited; a registry host stays with its site; nothing the session did not visit');
+    assert.equal(d.options.since, undefined, 'Firefox refuses localStorage with since');
+  }
+  const verify = p.verify.cookies.filter((q) => q.siteId === null);
+  assert.deepEqual([...new Set(verify.map((q) => q.pattern))].sort(), ['*://forum.exemple.org/*', '*://www.example-commerce.fr/*']);
+  assert.ok(verify.every((q) => q.hostsOnly), 'a visited host never widens to its parent domain');
+  assert.ok(p.cookies.some((c) => c.siteId === null && c.domain === 'www.example-commerce.fr'));
+  assert.deepEqual(p.usedSites.map((s) => s.id).sort(), ['ameli', 'caf'], 'the receipt names registry sites only');
+  const none = planCleanup({ browser: 'firefox', scope: 'session', startedAt: T0, registry, used, cookieStoreIds: ['firefox-default'] });
+  assert.equal(none.siteData.filter((d) => d.siteId === null).length, 0, 'no visit outside the registry: no extra call');
+});
+
+test('Chromium: other sites are left to the whole-profile removal since the start (it reaches every site)', () => {
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used,
+    visitedHosts: ['www.example-commerce.fr'], cookieStoreIds: ['0'] });
+  assert.equal(p.siteData.filter((d) => d.siteId === null).length, 0);
+  assert.equal(p.browsing.dataTypes.localStorage, true);
+  assert.equal(p.browsing.options.since, T0);
+  assert.ok(p.verify.cookies.some((q) => q.siteId === null && q.domain === 'www.example-commerce.fr'), 'still re-read where visible');
+});
+
+test('recently closed: what closed since the start is forgotten, in Chromium seconds or Firefox milliseconds', () => {
+  const entries = [
+    { lastModified: T0 + 5000, tab: { sessionId: 'a', windowId: 3 } },          // Firefox, during
+    { lastModified: Math.floor((T0 + 5000) / 1000), tab: { sessionId: '7', windowId: 1 } }, // Chromium, during
+    { lastModified: Math.floor((T0 + 900) / 1000), tab: { sessionId: '8', windowId: 1 } },  // Chromium, same second: ambiguous
+    { lastModified: T0 + 499, tab: { sessionId: 'just-before', windowId: 1 } }, // Firefox, just before
+    { lastModified: T0 + 9000, window: { sessionId: 'w' } },
+    { lastModified: T0 - 60000, tab: { sessionId: 'old', windowId: 1 } },       // the aidant's, before
+    { lastModified: Math.floor((T0 - 60000) / 1000), tab: { sessionId: 'old2', windowId: 1 } },
+  ];
+  const p = planForget(entries, T0 + 500);
+  assert.deepEqual(p.tabs.map((t) => t.sessionId), ['a', '7']);
+  assert.deepEqual(p.tabs[0], { windowId: 3, sessionId: 'a' });
+  assert.deepEqual(p.windows, ['w']);
+  assert.equal(planForget(entries, 0).tabs.length, 6, 'scope all: every entry');
+  assert.deepEqual(planForget(null, T0), { tabs: [], windows: [] });
 });

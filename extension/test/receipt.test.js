@@ -35,7 +35,7 @@ test('host missing: browser part still reported, files line tells to warn IT, re
   assert.equal(r.status, 'partial');
   const f = lineOf(r, 'files');
   assert.equal(f.key, 'receiptHostMissing');
-  assert.equal(f.action, 'tellIT');
+  assert.equal(f.action, undefined, 'the sentence already says to tell IT: not repeated');
   assert.equal(lineOf(r, 'cookies').status, 'ok');
   assert.equal(lineOf(r, 'clipboard'), undefined, 'no claim about the clipboard without the host');
 });
@@ -108,4 +108,36 @@ test('a used site the extension cannot see is "not verified", never clean', () =
   assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'partial', key: 'receiptLogoutUnverified', subs: ['ameli'], action: 'tellIT' });
   assert.equal(r.status, 'partial');
   assert.ok(!JSON.stringify(r).includes('impots'));
+});
+
+test('other sites visited: their removal is said to be unverifiable, counted and never named', () => {
+  const r = buildReceipt({ ...base(), verify: { cookiesLeft: {}, history: 0, downloads: 0, othersLeft: 0, othersUnverified: 2 } });
+  const l = lineOf(r, 'others');
+  assert.deepEqual(l, { id: 'others', status: 'notice', key: 'receiptOtherSitesUnverified', subs: ['2'] });
+  assert.equal(lineOf(r, 'cookies').status, 'ok');
+  const one = buildReceipt({ ...base(), verify: { cookiesLeft: {}, history: 0, downloads: 0, othersLeft: 0, othersUnverified: 1 } });
+  assert.equal(lineOf(one, 'others').key, 'receiptOtherSiteUnverified');
+  assert.equal(lineOf(buildReceipt(base()), 'others'), undefined, 'none visited, or all re-read: no such line');
+  const left = buildReceipt({ ...base(), verify: { cookiesLeft: {}, history: 0, downloads: 0, othersLeft: 1, othersUnverified: 0 } });
+  assert.equal(lineOf(left, 'cookies').status, 'failed', 'a cookie of another site found at verification fails the line');
+  assert.equal(left.status, 'partial');
+});
+
+test('tabs still in "recently closed" are not claimed gone', () => {
+  const r = buildReceipt({ ...base(), verify: { cookiesLeft: {}, history: 0, downloads: 0, closedLeft: 2 } });
+  assert.deepEqual(lineOf(r, 'tabs'), { id: 'tabs', status: 'failed', key: 'receiptTabsRestorable', subs: [], action: 'retry' });
+  assert.equal(r.status, 'partial');
+  const none = buildReceipt({ ...base(), verify: { cookiesLeft: {}, history: 0, downloads: 0, closedLeft: 0 } });
+  assert.equal(lineOf(none, 'tabs').key, 'receiptTabs');
+});
+
+test('Firefox outside private windows: the offline copies it keeps are said, not hidden', () => {
+  const r = buildReceipt({ ...base(), offlineCache: 'kept' });
+  assert.deepEqual(lineOf(r, 'offline'), { id: 'offline', status: 'notice', key: 'receiptOfflineCacheKept', subs: [], action: 'tellIT' });
+  assert.equal(r.status, 'clean', 'a notice: the browser part the extension can reach is clean');
+  assert.equal(lineOf(r, 'cookies').key, 'receiptCookiesButOffline', 'the site-data line does not claim the copies');
+  // The host's logoff clean will remove them: said so, nothing to tell IT.
+  const later = buildReceipt({ ...base(), offlineCache: 'later' });
+  assert.deepEqual(lineOf(later, 'offline'), { id: 'offline', status: 'notice', key: 'receiptOfflineCacheLater', subs: [] });
+  assert.equal(lineOf(buildReceipt(base()), 'offline'), undefined, 'no such line where the browser clears them');
 });

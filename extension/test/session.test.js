@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry } from '../lib/registry.js';
-import { badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, shouldEndOnIdle, startSession } from '../lib/session.js';
+import {
+  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsOf, shouldEndOnIdle, startSession,
+} from '../lib/session.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
@@ -62,4 +64,31 @@ test('recovery at browser start: our unfinished session or the host\'s', () => {
   assert.equal(needsRecovery({ state: 'ending' }, null), true);
   assert.equal(needsRecovery({ state: 'ended' }, { session: { unfinished: false } }), false);
   assert.equal(needsRecovery(emptySession(), { session: { unfinished: true } }), true);
+});
+
+test('sites outside the registry: host names of the navigations made during the session only', () => {
+  const s = startSession({ now: NOW, scope: 'session' });
+  let o = null;
+  o = noteOtherHost(o, s, registry, { url: 'https://www.example-commerce.fr/panier?article=42', navigated: true });
+  o = noteOtherHost(o, s, registry, { url: 'https://wwwd.caf.fr/compte', navigated: true });
+  o = noteOtherHost(o, s, registry, { url: 'moz-extension://x/popup/popup.html', navigated: true });
+  o = noteOtherHost(o, s, registry, { url: 'about:blank', navigated: true });
+  // A page the aidant had open before the start, which only reloads, is not a visit.
+  o = noteOtherHost(o, s, registry, { url: 'https://messagerie.mairie.fr/', navigated: false });
+  assert.deepEqual(otherHostsOf(o, s), ['www.example-commerce.fr'], 'registry sites are in the session record, not here');
+  assert.ok(!JSON.stringify(o).includes('panier'), 'no path or query is kept');
+  assert.equal(noteOtherHost(o, s, registry, { url: 'https://www.example-commerce.fr/autre', navigated: true }), o, 'nothing new: no write');
+  assert.equal(noteOtherHost(o, { ...s, state: 'ended' }, registry, { url: 'https://www.lemonde.fr/', navigated: true }), o,
+    'nothing is recorded outside an active session');
+  assert.ok(!JSON.stringify(s).includes('example-commerce'), 'the on-disk session record never holds them');
+});
+
+test('a list of other sites left by a previous session is neither used nor extended', () => {
+  const before = startSession({ now: NOW - 3600000, scope: 'session' });
+  const old = noteOtherHost(null, before, registry, { url: 'https://www.lemonde.fr/', navigated: true });
+  const s = startSession({ now: NOW, scope: 'session' });
+  assert.deepEqual(otherHostsOf(old, s), []);
+  const o = noteOtherHost(old, s, registry, { url: 'https://www.example-commerce.fr/', navigated: true });
+  assert.deepEqual(otherHostsOf(o, s), ['www.example-commerce.fr']);
+  assert.deepEqual(otherHostsOf(null, s), []);
 });
