@@ -11,9 +11,10 @@ step "dependencies"
 apt_pkgs=()
 need() { command -v "$1" >/dev/null 2>&1 || apt_pkgs+=("$2"); }
 if [ $quick = 0 ]; then
-  need chromium chromium; need firefox-esr firefox-esr; need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools
-  # French UI in Chromium, so the suite's screenshots show what an aidant sees.
+  need chromium chromium; need firefox-esr firefox-esr; need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools; need certutil libnss3-tools
+  # French UI in both browsers, so the suite's receipts and screenshots show what an aidant sees.
   dpkg -s chromium-l10n >/dev/null 2>&1 || apt_pkgs+=(chromium-l10n)
+  dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1 || apt_pkgs+=(firefox-esr-l10n-fr)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

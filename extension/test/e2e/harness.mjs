@@ -59,7 +59,7 @@ export function missing(...bins) {
 
 /** Skip reason for a browser test: a missing tool, or port 443 that cannot be served here. */
 export function cannotRun(...bins) {
-  return missing(...bins)
+  return missing(...bins, 'certutil')
     || (canBind443() ? false : 'cannot serve HTTPS on port 443 here (needs root or a lower ip_unprivileged_port_start)');
 }
 
@@ -100,7 +100,9 @@ export function makeHome(kind, o = {}) {
     downloads: path.join(home, 'Downloads'),
     state: path.join(home, '.local', 'state'),
     config: path.join(root, 'tablerase-config.json'),
-    profile: kind === 'chromium' ? path.join(home, '.config', 'chromium') : path.join(home, 'firefox-profile'),
+    // Where each browser keeps its profile for a real user, so `tablerase clean` (the logoff hook)
+    // finds it there as it would on a public computer.
+    profile: kind === 'chromium' ? path.join(home, '.config', 'chromium') : path.join(home, '.mozilla', 'firefox', 'e2e.default'),
     hostPath: hostBinary(),
   };
   for (const d of [h.downloads, h.state, h.profile]) fs.mkdirSync(d, { recursive: true });
@@ -171,15 +173,19 @@ export function readClipboard(display) {
 // ---- browsers -------------------------------------------------------------------------------
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run',
-  '--disable-sync', '--disable-default-apps', '--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost',
+  '--disable-sync', '--disable-default-apps',
   '--lang=fr-FR']; // the aidant's browser is in French: the popup and receipt are shown as they will be
+
+/** Every name resolves to the fake sites' own loopback address. */
+export const chromiumResolver = (sites) => `--host-resolver-rules=MAP * ${sites.addr}, EXCLUDE localhost`;
 
 /**
  * Launches Debian's Chromium (headless=new) with the unpacked extension and the test profile.
- * The fake sites' leaf key is trusted by its SPKI hash only (not every certificate error), so
- * service workers register as on a real site.
+ * The fake sites' throwaway CA is a trusted root of the test home's NSS database (~/.pki/nssdb),
+ * as an enterprise CA is on a managed computer: no certificate error is ignored.
  */
 export async function launchChromium(h, sites, { display } = {}) {
+  trustCA(path.join(h.home, '.pki', 'nssdb'), sites.caPath);
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -189,7 +195,7 @@ export async function launchChromium(h, sites, { display } = {}) {
     // onInstalled, not onStartup, for a command-line extension).
     enableExtensions: true,
     userDataDir: h.profile,
-    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${sites.spki}`,
+    args: [...CHROMIUM_ARGS, chromiumResolver(sites),
       `--load-extension=${EXT_DIR}`, `--disable-extensions-except=${EXT_DIR}`],
     env: { ...h.env, LANGUAGE: 'fr_FR', ...(display ? { DISPLAY: display } : {}) },
   });
@@ -220,11 +226,11 @@ export async function launchChromium(h, sites, { display } = {}) {
 }
 
 /** Firefox prefs for the suite (see reference/testing.md). */
-function firefoxPrefs(h, extra = {}) {
+function firefoxPrefs(h, sites, extra = {}) {
   return {
     'xpinstall.signatures.required': false,
     'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
-    'network.dns.forceResolve': '127.0.0.1',
+    'network.dns.forceResolve': sites.addr,
     'network.proxy.type': 0,
     'browser.download.dir': h.downloads,
     'browser.download.folderList': 2,
@@ -234,46 +240,78 @@ function firefoxPrefs(h, extra = {}) {
     'browser.helperApps.neverAsk.saveToDisk': 'application/pdf,application/octet-stream',
     'pdfjs.disabled': true,
     'browser.download.panel.shown': true,
-    'dom.serviceWorkers.testing.enabled': true,
     'network.cookie.cookieBehavior.optInPartitioning': true,
     'datareporting.policy.dataSubmissionEnabled': false,
     'toolkit.telemetry.reportingpolicy.firstRun': false,
     'browser.shell.checkDefaultBrowser': false,
     'browser.startup.homepage_override.mstone': 'ignore',
     'extensions.autoDisableScopes': 0,
+    // The aidant's browser is in French (Debian's firefox-esr-l10n-fr language pack).
+    'intl.locale.requested': 'fr',
     ...extra,
   };
 }
 
 /**
+ * Makes `caPath` a trusted root (for TLS servers) of the NSS database in `dir`, created if needed:
+ * what an admin does for an enterprise CA. Chromium reads ~/.pki/nssdb; Firefox its profile's
+ * cert9.db. Needs certutil (Debian libnss3-tools).
+ */
+export function trustCA(dir, caPath) {
+  fs.mkdirSync(dir, { recursive: true });
+  const db = `sql:${dir}`;
+  if (!fs.existsSync(path.join(dir, 'cert9.db'))) execFileSync('certutil', ['-N', '-d', db, '--empty-password'], { stdio: 'ignore' });
+  execFileSync('certutil', ['-A', '-d', db, '-n', 'Table rase e2e CA', '-t', 'C,,', '-i', caPath], { stdio: 'ignore' });
+}
+
+/**
  * Launches firefox-esr (headless) over WebDriver BiDi and installs the unpacked add-on. The fake
- * sites' certificate is accepted through WebDriver's acceptInsecureCerts (trusting the throwaway CA
- * would need NSS's certutil or a system-wide policies.json); service workers then need the pref
- * dom.serviceWorkers.testing.enabled.
+ * sites' throwaway CA is a trusted root of the profile's own certificate database (cert9.db):
+ * no certificate error is ignored, and service workers register as on a real site.
  */
 export async function launchFirefox(h, sites, { display } = {}) {
-  const browser = await puppeteer.launch({
+  const browser = await startFirefox(h, sites, display);
+  return firefoxDriver(browser, await browser.installExtension(EXT_DIR));
+}
+
+/** firefox-esr on the test profile, the fake sites' CA trusted, over WebDriver BiDi. */
+function startFirefox(h, sites, display, prefs = {}) {
+  trustCA(h.profile, sites.caPath);
+  return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     userDataDir: h.profile,
-    acceptInsecureCerts: true,
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: firefoxPrefs(h),
+    extraPrefsFirefox: firefoxPrefs(h, sites, prefs),
     env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
   });
-  const id = await browser.installExtension(EXT_DIR);
+}
+
+/**
+ * The driver both Firefox launchers return.
+ * @param {number} [retries=0]  popup loads to retry: at a cold start a sideloaded add-on may not
+ *   answer yet
+ */
+function firefoxDriver(browser, extensionId, retries = 0) {
   const d = {
     kind: 'firefox',
     browser,
-    extensionId: id,
+    extensionId,
     popupUrl: `moz-extension://${FIREFOX_UUID}/popup/popup.html`,
     async openPopup() {
       const p = await browser.newPage();
       // Firefox never reports the load event of an extension page to WebDriver: short timeout,
       // then wait for the page's own element.
-      await p.goto(d.popupUrl, { timeout: 1500 }).catch(() => {});
-      await p.waitForSelector('#start, #end', { timeout: 10000 });
+      for (let i = 0; ; i++) {
+        await p.goto(d.popupUrl, { timeout: 1500 }).catch(() => {});
+        try {
+          await p.waitForSelector('#start, #end', { timeout: retries ? 3000 : 10000 });
+          break;
+        } catch (e) {
+          if (i >= retries) throw e;
+        }
+      }
       d.popup = p;
       return p;
     },
@@ -287,9 +325,8 @@ export async function launchFirefox(h, sites, { display } = {}) {
       if (!page || page.isClosed()) throw new Error('no extension page open to read partitioned cookies');
       const parted = await page.evaluate(async () => {
         const api = globalThis.browser; // the add-on's namespace, in the page (not puppeteer's browser)
-        const stores = await api.cookies.getAllCookieStores();
         const out = [];
-        for (const s of stores) {
+        for (const s of await api.cookies.getAllCookieStores()) {
           for (const c of await api.cookies.getAll({ storeId: s.id, partitionKey: {} })) {
             if (c.partitionKey && c.partitionKey.topLevelSite) out.push({ domain: c.domain, name: c.name, partitioned: true });
           }
@@ -301,6 +338,29 @@ export async function launchFirefox(h, sites, { display } = {}) {
     process: () => browser.process(),
   };
   return d;
+}
+
+/**
+ * Launches firefox-esr with the add-on installed in the profile itself, so it survives a restart
+ * of the same profile (a temporary add-on from launchFirefox is gone after one). The add-on is
+ * packed once per profile by the pinned web-ext, as `npm run build` packs it, into
+ * <profile>/extensions/tablerase@tablerase.fr.xpi, where Firefox installs it at start: the
+ * profile scope (1) must be enabled, autoDisableScopes=0 keeps it from being disabled as
+ * sideloaded, and xpinstall.signatures.required=false (ESR only) accepts it unsigned.
+ * @returns the same driver as launchFirefox, plus `installType` (management.getSelf)
+ */
+export async function launchFirefoxInstalled(h, sites, { display } = {}) {
+  const xpi = path.join(h.profile, 'extensions', `${FIREFOX_ID}.xpi`);
+  if (!fs.existsSync(xpi)) {
+    // web-ext turns the '@' of a file name into '_': build under a plain name, then rename.
+    const built = path.join(path.dirname(xpi), 'tablerase.xpi');
+    execFileSync(path.join(EXT_SRC, 'node_modules', '.bin', 'web-ext'), ['build', '--source-dir', EXT_DIR,
+      '--artifacts-dir', path.dirname(xpi), '--filename', path.basename(built), '--overwrite-dest', '--ignore-files',
+      'node_modules/**', 'test/**', 'scripts/**', 'package.json', 'package-lock.json', '*.md'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    fs.renameSync(built, xpi);
+  }
+  const browser = await startFirefox(h, sites, display, { 'extensions.enabledScopes': 1 | 4 });
+  return firefoxDriver(browser, FIREFOX_ID, 5);
 }
 
 // ---- the aidant's gestures ---------------------------------------------------------------------

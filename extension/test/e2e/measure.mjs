@@ -2,7 +2,8 @@
 // browser, median of several runs, with three administration sites used (CAF + its FranceConnect
 // frame, ameli, impots: two logout URLs opened), 5,000 history entries and 50 downloads seeded
 // during the accompaniment (so all of them must be removed and verified: the worst case).
-// Prints the figures; asserts none (speed is reported, never asserted in tests).
+// Prints the figures, per step too (the run record's `steps`, and the host's own log for its
+// step); asserts none (speed is reported, never asserted in tests).
 //
 //   node test/e2e/measure.mjs [--runs 5] [--browsers chromium,firefox]
 //
@@ -62,6 +63,31 @@ async function seed(popup, h) {
   throw new Error('the seeded downloads did not complete');
 }
 
+/**
+ * The host's own view of its last session.end, from its audit log (PII-free: events, counts,
+ * durations): from the browser's request to the host's start (process spawn and startup), the
+ * command itself, and from the command's answer to the extension having it back.
+ */
+function hostSide(h, receipt) {
+  const file = path.join(h.state, 'tablerase', 'tablerase.log');
+  let events;
+  try {
+    events = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return null;
+  }
+  const cmd = events.findLast((e) => e.event === 'command' && e.cmd === 'session.end');
+  const start = cmd && events.find((e) => e.event === 'host.start' && e.pid === cmd.pid);
+  const step = receipt.steps && receipt.steps.host;
+  if (!start || !receipt.finishedAt || !step || !receipt.durationMs) return null;
+  const asked = receipt.finishedAt - receipt.durationMs + step.at;
+  return {
+    spawn: Date.parse(start.time) - asked,
+    command: cmd.duration_ms,
+    back: asked + step.ms - Date.parse(cmd.time),
+  };
+}
+
 async function measureBrowser(kind) {
   const persona = makePersona();
   const h = makeHome(kind);
@@ -91,7 +117,9 @@ async function measureBrowser(kind) {
         const b = globalThis.browser ?? globalThis.chrome;
         return (await b.storage.local.get('run')).run;
       });
-      out.push({ ms: r.ms, cleanupMs: stored && stored.receipt ? stored.receipt.durationMs : NaN, status: r.status,
+      const receipt = (stored && stored.receipt) || {};
+      out.push({ ms: r.ms, cleanupMs: receipt.durationMs ?? NaN, status: r.status,
+        steps: receipt.steps || {}, host: hostSide(h, receipt),
         left: fs.readdirSync(h.downloads).length - 1, phases,
         failed: r.lines.filter((l) => /^\S+ (failed|partial):/.test(l)) });
       await popup.close().catch(() => {});
@@ -121,8 +149,18 @@ async function main(log) {
       + `(runs: ${r.map((x) => f(x.ms)).join(', ')}); cleanup itself median ${f(median(r.map((x) => x.cleanupMs)))}; `
       + `receipts: ${r.map((x) => x.status).join(', ')}; files left: ${r.map((x) => x.left).join(', ')}`);
     for (const [i, x] of r.entries()) if (x.failed.length) log(`${kind}: run ${i + 1} not clean: ${x.failed.join(' | ')}`);
+    // Per step, from the run record (cleanup.js `steps`): where the time goes, median of the runs.
+    const names = [...new Set(r.flatMap((x) => Object.keys(x.steps)))];
+    const med = (n, k) => median(r.map((x) => (x.steps[n] ? x.steps[n][k] : NaN))).toFixed(0);
+    log(`${kind}: steps, median ms (began at +ms): ${names.map((n) => `${n} ${med(n, 'ms')} (+${med(n, 'at')})`).join(', ')}`);
+    const hs = r.map((x) => x.host).filter(Boolean);
+    if (hs.length) {
+      log(`${kind}: host step seen from the host's log, median ms: request → host started ${median(hs.map((x) => x.spawn)).toFixed(0)}, `
+        + `session.end ${median(hs.map((x) => x.command)).toFixed(0)}, answer → extension ${median(hs.map((x) => x.back)).toFixed(0)}`);
+    }
     const phases = r[r.length - 1].phases || [];
-    log(`${kind}: phases of the last run (ms since the listener): ${phases.map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(', ')}`);
+    // A phase's figure is when it began (the previous phase's end), not its duration.
+    log(`${kind}: phases of the last run (each one's start, ms since the listener): ${phases.map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(', ')}`);
   }
 }
 

@@ -7,6 +7,7 @@
 // the host's state.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SITES, LOGOUT_URLS, startFakeSites } from './fakesites/server.mjs';
@@ -124,6 +125,27 @@ export async function assertClean(t, d, h, sites, persona, { popup, receipt, sta
   }, startedAt - 1000);
   same(dls, [], 'downloads list entries since the start');
 
+  // Recently closed tabs and windows (what Ctrl+Shift+T reopens for the next user): none of the
+  // person's pages. Read before the probes below, which open and close pages of these sites.
+  const recentlyClosed = () => extensionCall(popup, async () => {
+    const b = globalThis.browser ?? globalThis.chrome;
+    if (!b.sessions || typeof b.sessions.getRecentlyClosed !== 'function') return null;
+    const entries = await b.sessions.getRecentlyClosed({});
+    return entries.flatMap((e) => (e.tab ? [e.tab] : (e.window && e.window.tabs) || [])).map((x) => x.url || '');
+  });
+  const closed = await recentlyClosed();
+  check(closed !== null, 'recently closed tabs not observable: the extension has no sessions API');
+  t.diagnostic(`recently closed after the cleanup: ${closed ? closed.length : 'n/a'} tab(s)`);
+  const personHost = (u) => {
+    try {
+      const host = new URL(u).hostname;
+      return COOKIE_PARENTS.some((p) => host === p || host.endsWith(`.${p}`));
+    } catch {
+      return false;
+    }
+  };
+  same((closed || []).filter(personHost), [], 'recently closed tabs of the person');
+
   // Files: the two documents deleted, the aidant's older file kept.
   for (const f of docs) check(!fs.existsSync(f), `downloaded document not deleted: ${path.basename(f)}`);
   check(fs.existsSync(h.older), 'the aidant’s older file was deleted');
@@ -137,6 +159,10 @@ export async function assertClean(t, d, h, sites, persona, { popup, receipt, sta
     same(await probeSite(d, s.host), { localStorage: 0, indexedDB: [], serviceWorkers: 0, caches: [], cookies: '' },
       `site data seen by ${s.host}`);
   }
+  // Control: the probe pages just closed are listed, or an empty list above would prove nothing.
+  const after = await recentlyClosed();
+  check((after || []).some((u) => u.includes('/__probe')), `control: pages closed after the cleanup not listed in recently closed: ${JSON.stringify(after)}`);
+
   const known = problems.filter((p) => knownGaps.some((g) => g.test(p)));
   for (const p of known) t.diagnostic(`KNOWN GAP (listed in the test, see the README): ${p}`);
   assert.deepEqual(problems.filter((p) => !known.includes(p)), [], `receipt:\n${receipt.lines.join('\n')}`);
@@ -146,7 +172,7 @@ export async function assertClean(t, d, h, sites, persona, { popup, receipt, sta
  * After the browser has exited: raw-byte search of the profile, the watched folder and the host's
  * state. Returns the findings (printed); the host's state and the watched folder must be clean.
  */
-export function forensics(t, h, persona, { profileAllowed = [] } = {}) {
+export function forensics(t, h, persona, { profileAllowed = [], label = 'forensics' } = {}) {
   const secrets = [...persona.secrets(COOKIE_PARENTS), ...[persona.documentName('caf'), persona.documentName('impots')]
     .map((n) => ['nom de fichier', n])];
   const log = path.join(h.state, 'tablerase', 'tablerase.log');
@@ -156,8 +182,8 @@ export function forensics(t, h, persona, { profileAllowed = [] } = {}) {
   const labels = { [h.profile]: '<profil>', [h.downloads]: '<Downloads>', [h.state]: '<état>', [h.home]: '~' };
   const r = searchTrees([h.home], secrets);
   const lines = formatFindings(r.findings, labels);
-  t.diagnostic(`forensics: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB searched, ${r.findings.length} hit(s)`);
-  for (const l of lines) t.diagnostic(`forensics: ${l}`);
+  t.diagnostic(`${label}: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB searched, ${r.findings.length} hit(s)`);
+  for (const l of lines) t.diagnostic(`${label}: ${l}`);
   const hostSide = r.findings.filter((f) => f.file.startsWith(h.downloads + path.sep) || f.file.startsWith(h.state + path.sep));
   assert.deepEqual(formatFindings(hostSide, labels), [], 'the host state, its log and the watched folder hold no secret');
   // Browser side: profile paths are matched relative to the profile, the rest as ~/relative.
@@ -177,8 +203,9 @@ export function forensics(t, h, persona, { profileAllowed = [] } = {}) {
  * @param {RegExp[]} [o.profileAllowed]  known browser residue (profile paths), see the README
  * @param {RegExp[]} [o.knownGaps]  checks known to fail in this browser, each with its reason in the
  *   caller: printed as KNOWN GAP, not failed; anything else fails
+ * @param {RegExp[]} [o.receiptSays]  lines the receipt must hold (how a known gap is told to the user)
  */
-export async function fullScenario(t, kind, launch, { profileAllowed = [], knownGaps = [] } = {}) {
+export async function fullScenario(t, kind, launch, { profileAllowed = [], knownGaps = [], receiptSays = [] } = {}) {
   const keep = !!process.env.TABLERASE_E2E_KEEP;
   const defer = deferrer(t);
   const persona = makePersona();
@@ -205,10 +232,32 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
   const receipt = await endAccompaniment(popup);
   await screenshot(popup, `${kind}-receipt-${receipt.status}`);
   a11y.push(...await axe(popup, 'receipt', t));
+  for (const re of receiptSays) assert.ok(receipt.lines.some((l) => re.test(l)), `the receipt says ${re}:\n${receipt.lines.join('\n')}`);
   await assertClean(t, d, h, sites, persona, { popup, receipt, startedAt: v.startedAt, docs: v.docs, display: x.display, knownGaps });
   assert.deepEqual(a11y, [], 'axe-core: no serious or critical violation on the popup states and the receipt');
 
   await d.browser.close();
   const f = forensics(t, h, persona, { profileAllowed });
   assert.deepEqual(f.unexplained, [], 'no trace in the profile beyond the known browser residue listed in the test');
+
+  // What a public computer then does with the browser closed: the logoff/logon hook runs
+  // `tablerase clean` in scope all, which removes the site data the browser kept in its files.
+  // After it, nothing of the person is left anywhere in the home.
+  const after = logoffClean(h);
+  t.diagnostic(`logoff clean: ${after.report.browser_stores.status}, ${after.report.browser_stores.removed} entries removed`);
+  const again = forensics(t, h, persona, { label: 'after logoff clean' });
+  assert.deepEqual(again.lines, [], 'after the logoff clean, no trace of the person anywhere in the home');
+}
+
+/**
+ * Runs `tablerase clean` as the OS hook of a public computer does (scope all in the admin
+ * configuration, the browser closed) and returns its JSON report.
+ */
+export function logoffClean(h) {
+  const config = JSON.parse(fs.readFileSync(h.config, 'utf8'));
+  fs.writeFileSync(h.config, JSON.stringify({ ...config, scope: 'all' }));
+  const out = execFileSync(h.hostPath, ['clean', '--json'], { env: h.env, encoding: 'utf8', timeout: 60000 });
+  const report = JSON.parse(out);
+  assert.equal(report.browser_stores && report.browser_stores.status, 'cleared', `clean: ${out}`);
+  return { report };
 }
