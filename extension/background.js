@@ -16,9 +16,11 @@ import { createHostClient, HostError } from './lib/host.js';
 import { browserKey, offlineCacheFate, passwordsDisabled, policyLine } from './lib/policy.js';
 import { effectiveScope, mergeSettings } from './lib/settings.js';
 import {
-  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsOf, shouldEndOnIdle, startSession,
+  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf,
+  shouldEndOnIdle, startSession,
 } from './lib/session.js';
 import { runCleanup } from './lib/cleanup.js';
+import { bounded } from './lib/timeout.js';
 import { bannerFor, loadReminders, matchPage, pickLang, popupReminders, recordShown } from './lib/reminders.js';
 import { showBanner } from './content/banner.js';
 
@@ -179,7 +181,8 @@ async function doEnd(reason) {
   await updateBadge();
 
   const { hello: cached } = await b.storage.local.get('hello');
-  const visitedHosts = otherHostsOf(await getOthers().catch(() => null), session);
+  let visitedHosts = otherHostsOf(await getOthers().catch(() => null), session);
+  if (reason === 'recovery' && FIREFOX) visitedHosts = [...new Set([...visitedHosts, ...await historyHosts(session, registry)])];
   const key = currentBrowserKey();
   let receipt;
   try {
@@ -239,6 +242,16 @@ b.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   h().then(sendResponse, () => sendResponse({ ok: false, code: 'internal' }));
   return true;
 });
+
+/**
+ * Firefox, recovery after a crash: the memory-only list of other sites is gone, so they are read
+ * from the session's history before the cleanup removes it (bounded; Chromium needs no list, its
+ * `since` removal reaches every site).
+ */
+async function historyHosts(session, registry) {
+  const read = await bounded(() => b.history.search({ text: '', startTime: session.startedAt, maxResults: 5000 }), 1000);
+  return read.ok ? otherHostsInHistory(read.value, registry, session.startedAt) : [];
+}
 
 // ---- tracking sites used -----------------------------------------------------------------------
 

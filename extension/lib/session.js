@@ -88,6 +88,28 @@ export function noteOtherHost(others, session, registry, { url, navigated }) {
   return { ...current, hosts: [...current.hosts, h] };
 }
 
+/**
+ * The hosts outside the registry found in history items visited since `since` (ms): after a
+ * browser crash the memory-only list is gone, but the browser's own history of the session (about
+ * to be removed) still names them.
+ */
+export function otherHostsInHistory(items, registry, since) {
+  const hosts = new Set();
+  for (const it of items || []) {
+    if (!it || typeof it.url !== 'string' || !((it.lastVisitTime || 0) >= since)) continue;
+    let u;
+    try {
+      u = new URL(it.url);
+    } catch {
+      continue;
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') continue;
+    const h = normalizeHost(u.hostname);
+    if (h && !siteForUrl(registry, it.url)) hosts.add(h);
+  }
+  return [...hosts].sort();
+}
+
 /** The hosts outside the registry visited during `session` (none from a record of another session). */
 export function otherHostsOf(others, session) {
   return others && session && others.startedAt === session.startedAt && Array.isArray(others.hosts) ? others.hosts : [];

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry } from '../lib/registry.js';
 import {
-  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsOf, shouldEndOnIdle, startSession,
+  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf,
+  shouldEndOnIdle, startSession,
 } from '../lib/session.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
@@ -91,4 +92,18 @@ test('a list of other sites left by a previous session is neither used nor exten
   const o = noteOtherHost(old, s, registry, { url: 'https://www.example-commerce.fr/', navigated: true });
   assert.deepEqual(otherHostsOf(o, s), ['www.example-commerce.fr']);
   assert.deepEqual(otherHostsOf(null, s), []);
+});
+
+test('after a crash the other sites of the session are read back from its history, and only those', () => {
+  const items = [
+    { url: 'https://www.example-commerce.fr/compte', lastVisitTime: NOW + 60000 },
+    { url: 'https://www.example-commerce.fr/panier', lastVisitTime: NOW + 90000 },
+    { url: 'https://www.caf.fr/allocataires', lastVisitTime: NOW + 1000 }, // registry: handled as a site
+    { url: 'https://journal-de-l-aidant.fr/', lastVisitTime: NOW - 60000 }, // before the start: the aidant's
+    { url: 'about:blank', lastVisitTime: NOW + 1000 },
+    { url: 'file:///home/aidant/notes.html', lastVisitTime: NOW + 1000 },
+    { url: 'not a url', lastVisitTime: NOW + 1000 },
+  ];
+  assert.deepEqual(otherHostsInHistory(items, registry, NOW), ['www.example-commerce.fr']);
+  assert.deepEqual(otherHostsInHistory(null, registry, NOW), []);
 });

@@ -14,7 +14,7 @@ import { SITES, startFakeSites } from './fakesites/server.mjs';
 import { makePersona } from './fakesites/persona.mjs';
 import {
   cannotRun, CHROMIUM, deferrer, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, launchFirefoxInstalled, logIn,
-  makeHome, pollPage, readReceipt, sleep, startAccompaniment,
+  makeHome, pollPage, probeSite, readReceipt, sleep, startAccompaniment,
 } from './harness.mjs';
 import { searchTrees } from './forensics.mjs';
 import { COOKIE_PARENTS, forensics, visitedCookies } from './scenario.mjs';
@@ -191,6 +191,9 @@ for (const kind of ['chromium', 'firefox']) {
     const doc = await useTwoSites(d, h, persona);
     await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password); // trustedDevice: a 6-month cookie
     assert.ok((await visitedCookies(d)).some((c) => c.name === 'trustedDevice'), 'ameli set its 6-month cookie before the crash');
+    // A site outside the registry: its storage must go too, although the memory-only list of such
+    // sites does not survive the crash (Firefox reads them back from the session's history).
+    await logIn(d, SITES.commerce.host, persona.login.commerce, persona.password);
     await until(() => cacheHits(h, persona).length > 0, 10000, 'the HTTP cache holds the person\'s pages before the crash');
     const staleIds = await extensionCall(popup, async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('session')).session.tabIds);
     // At the restart impots' logout URL hangs, so the recovery runs for a few seconds while the
@@ -224,6 +227,9 @@ for (const kind of ['chromium', 'firefox']) {
     t.diagnostic(`tab ids of the crashed run: ${staleIds.join(',')}; open after the recovery: ${newIds.join(',')}`);
     assert.equal(aidantTabs.filter((x) => x.isClosed()).length, 0, 'the tabs opened after the restart were not closed by the recovery');
     assert.deepEqual(await visitedCookies(d2), [], 'no cookie survived (the trustedDevice one included)');
+    const shop = await probeSite(d2, SITES.commerce.host);
+    assert.deepEqual({ ...shop, caches: [] }, { localStorage: 0, indexedDB: [], serviceWorkers: 0, caches: [], cookies: '' },
+      'the site outside the registry keeps no storage (Firefox\'s offline copies aside: told on the receipt)');
     assert.equal(fs.existsSync(doc), false, 'the document of the crashed session is deleted');
     assert.equal(fs.existsSync(h.older), true, 'the older file is kept');
     // After a crash Firefox applies the removal of its HTTP cache only once it has rebuilt its
