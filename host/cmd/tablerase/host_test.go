@@ -246,3 +246,32 @@ func TestCleanCLI(t *testing.T) {
 		t.Fatal("clean in scope all left the file")
 	}
 }
+
+// hello says closed_browsers only when this very binary's logoff clean is installed and the scope
+// is all: the receipt then promises the browsers' leftover files go at the end of the session.
+func TestHelloClosedBrowsersNeedsHookAndScopeAll(t *testing.T) {
+	caps := func(e *env) string {
+		t.Helper()
+		resps, code, _ := e.exchange([]string{chromeOrigin}, `{"id":"1","cmd":"hello"}`)
+		if code != 0 || len(resps) != 1 || !resps[0].OK {
+			t.Fatalf("hello: code %d, %+v", code, resps)
+		}
+		var h struct{ Capabilities []string }
+		json.Unmarshal(resps[0].Result, &h)
+		return strings.Join(h.Capabilities, ",")
+	}
+	for _, scope := range []string{"session", "all"} {
+		e := newEnv(t, `{"scope": "`+scope+`", "default_folders": false, "watch": ["~/Downloads"]}`)
+		if c := caps(e); strings.Contains(c, "closed_browsers") {
+			t.Errorf("scope %s, no hook: capabilities %s", scope, c)
+		}
+		cmd := exec.Command(binary, "install", "--user", "--hooks", "--browsers", "brave")
+		cmd.Env = e.vars
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("install --hooks: %v\n%s", err, out)
+		}
+		if c := caps(e); strings.Contains(c, "closed_browsers") != (scope == "all") {
+			t.Errorf("scope %s, hook installed: capabilities %s", scope, c)
+		}
+	}
+}
