@@ -74,15 +74,8 @@ export function noteCookie(session, registry, cookie) {
  */
 export function noteOtherHost(others, session, registry, { url, navigated }) {
   if (!session || session.state !== 'active' || !navigated) return others;
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    return others;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return others;
-  const h = normalizeHost(u.hostname);
-  if (!h || siteForUrl(registry, url)) return others;
+  const h = otherHost(url, registry);
+  if (!h) return others;
   const current = others && others.startedAt === session.startedAt ? others : { startedAt: session.startedAt, hosts: [] };
   if (current.hosts.includes(h)) return current;
   return { ...current, hosts: [...current.hosts, h] };
@@ -97,17 +90,23 @@ export function otherHostsInHistory(items, registry, since) {
   const hosts = new Set();
   for (const it of items || []) {
     if (!it || typeof it.url !== 'string' || !((it.lastVisitTime || 0) >= since)) continue;
-    let u;
-    try {
-      u = new URL(it.url);
-    } catch {
-      continue;
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') continue;
-    const h = normalizeHost(u.hostname);
-    if (h && !siteForUrl(registry, it.url)) hosts.add(h);
+    const h = otherHost(it.url, registry);
+    if (h) hosts.add(h);
   }
   return [...hosts].sort();
+}
+
+/** The host of a web URL outside the registry, or '' (not http(s), unparsable, a registry site). */
+function otherHost(url, registry) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return '';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return '';
+  const h = normalizeHost(u.hostname);
+  return h && !siteForUrl(registry, url) ? h : '';
 }
 
 /** The hosts outside the registry visited during `session` (none from a record of another session). */
