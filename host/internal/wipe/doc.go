@@ -29,8 +29,27 @@
 //
 // A wrong key would make every old file look new, so a snapshot carries a key check and Wipe refuses
 // to run scope session with a snapshot made under another key (reason "bad_key"). A nil snapshot is
-// refused the same way ("no_snapshot"); only a snapshot recording that the folder did not exist
-// (Existed false) means "everything in it is new".
+// refused the same way ("no_snapshot").
+//
+// # A folder is an identity, not a path
+//
+// Between Take and Wipe the path of a watched folder may come to lead somewhere else: Downloads
+// renamed away and Documents renamed or linked into its place, a link relinked, another disk
+// mounted there. Every entry of that other folder would look new. So the snapshot also records the
+// folder's own identity (device and inode, or volume serial and file id), read through the opened
+// handle, and Wipe in scope session compares it with the handle it opens at the end: if they
+// differ, nothing is touched and the result is StatusMoved (reason "moved"). A link at the root may
+// change as long as it leads to the same folder.
+//
+// A folder that did not exist at the start (Existed false) is not "all new": it may be a disk or
+// share that was not mounted yet, or a link that pointed nowhere. There Wipe removes only what the
+// file system says was born after the snapshot (statx birth time on Linux, st_birthtime on macOS,
+// creation time on Windows); an old file renamed or mounted in keeps its own birth time and stays.
+// An entry with no birth time is kept and counted under "no_birth_time" (status partial). File
+// systems stamp birth times from a coarse clock that may lag by a tick: a file created within that
+// tick after the snapshot looks older and is kept, never the other way round. A network share
+// stamps with the server's clock; a server clock far ahead of this computer's is the one case the
+// rule cannot see.
 //
 // Sub-trees that could not be read at snapshot time (permissions, too deep) are recorded as opaque:
 // Wipe keeps them whole instead of guessing, because not deleting an old file matters more than
@@ -45,7 +64,10 @@
 // sub-directory its handle is checked against the identity that was decided on; if the directory was
 // swapped (for a link or another directory) between the decision and the open, it is skipped and
 // counted as failed with reason "raced". A file is also re-checked just before removal. A directory
-// on another file system (a Unix mount point) is never entered, like rm --one-file-system. The watched
+// on another mount is never entered, like rm --one-file-system: on Linux a mount is told by its
+// mount id (statx STATX_MNT_ID), which also catches a bind mount of a folder of the same file
+// system (same device number); on macOS by device number; on Windows a mounted volume is a
+// reparse point, never followed. The watched
 // folder itself is opened by its configured path, so an admin may point it at a link (a Downloads
 // folder moved to another disk); nothing below it is followed.
 //

@@ -108,7 +108,8 @@ func (d fakeDir) remove(name string, want identity) error {
 	return nil
 }
 
-func (d fakeDir) close() error { return nil }
+func (d fakeDir) close() error   { return nil }
+func (d fakeDir) self() identity { return d.n.id }
 
 func fakeTake(t *testing.T, fs *fakeFS) *Snapshot {
 	t.Helper()

@@ -24,6 +24,9 @@ type dir interface {
 	// ErrRaced without deleting if it is not. A read-only entry, or a read-only directory owned by
 	// the caller, is made writable as needed.
 	remove(name string, want identity) error
+	// self returns the identity of the directory itself, read through the handle when it was
+	// opened (so it describes what was opened, whatever happened to the path since).
+	self() identity
 	// close releases the handle.
 	close() error
 }

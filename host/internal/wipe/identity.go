@@ -29,13 +29,17 @@ const (
 )
 
 // identity is what identifies an entry across the session. It is filled by the OS layer.
-// For directories only dev, ino and kind are meaningful; digest ignores the rest.
+// For directories only dev, ino and kind are meaningful; digest ignores the rest, and always
+// ignores mnt and btime (a mount id changes at every mount; a birth time is only read for a
+// folder that did not exist at the start).
 type identity struct {
 	dev   uint64   // device (Unix) or volume serial number (Windows)
 	ino   [16]byte // inode (Unix, little-endian in the first 8 bytes) or 64/128-bit file id (Windows)
 	kind  kind
-	size  int64 // bytes, files and links
-	mtime int64 // modification / last-write time in ns since the Unix epoch, files and links
+	size  int64  // bytes, files and links
+	mtime int64  // modification / last-write time in ns since the Unix epoch, files and links
+	mnt   uint64 // Linux mount id (statx STATX_MNT_ID), 0 where unknown
+	btime int64  // birth (creation) time in ns since the Unix epoch, 0 where the file system has none
 }
 
 // sameObject reports whether a and b are the same object on disk (not necessarily unchanged).
@@ -112,6 +116,12 @@ const (
 	ReasonNotDir     = "not_dir"
 	ReasonBadScope   = "bad_scope"
 	ReasonIO         = "io"
+	// ReasonMoved: the watched folder is not the one snapshotted (renamed away, replaced, relinked,
+	// another disk mounted there); nothing in it was touched.
+	ReasonMoved = "moved"
+	// ReasonNoBirthTime: in a folder that did not exist at the start, an entry whose creation
+	// time the file system does not record; it was kept, since it may be older than the session.
+	ReasonNoBirthTime = "no_birth_time"
 )
 
 // reason maps an error to its stable reason code.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
+	"time"
 )
 
 // MaxEntries bounds the number of entries Take records in one watched folder.
@@ -20,11 +21,14 @@ const MaxDepth = 64
 // It holds no file name, no path, and no size or time in clear. The zero value is a snapshot of a
 // folder that did not exist.
 type Snapshot struct {
-	// Existed is false when the folder did not exist when the snapshot was taken: everything
-	// found in it later is new.
+	// Existed is false when the folder did not exist when the snapshot was taken. Wipe then
+	// removes only what the file system says was born after Taken (see the package doc).
 	Existed bool
+	// Taken is when the snapshot was taken, in ns since the Unix epoch.
+	Taken int64
 
 	keyCheck digest   // digest of a constant under the key, to refuse another key at wipe time
+	root     digest   // digest of the folder's own identity (device, inode or file id): a folder is an identity
 	entries  []digest // sorted, unique: digests of every entry's identity
 	opaque   []digest // sorted, unique: directories whose contents could not be read (kept whole)
 }
@@ -50,15 +54,20 @@ func Take(ctx context.Context, root string, key []byte) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	taken := time.Now().UnixNano()
 	d, err := openRoot(root)
 	if errors.Is(err, ErrGone) {
-		return &Snapshot{keyCheck: dg.keyCheck()}, nil
+		return &Snapshot{Taken: taken, keyCheck: dg.keyCheck()}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening watched folder: %w", err)
 	}
 	defer d.close()
-	return takeFrom(ctx, d, dg, MaxEntries)
+	s, err := takeFrom(ctx, d, dg, MaxEntries)
+	if s != nil {
+		s.Taken = taken
+	}
+	return s, err
 }
 
 func takeFrom(ctx context.Context, root dir, dg *digester, maxEntries int) (*Snapshot, error) {
@@ -66,7 +75,9 @@ func takeFrom(ctx context.Context, root dir, dg *digester, maxEntries int) (*Sna
 	if err := t.walk(root, 0); err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Existed: true, keyCheck: dg.keyCheck(), entries: sortUnique(t.entries), opaque: sortUnique(t.opaque)}
+	self := root.self()
+	self.kind = kindDir // a mount point is a directory too: only device and inode are digested
+	s := &Snapshot{Existed: true, keyCheck: dg.keyCheck(), root: dg.digest(self), entries: sortUnique(t.entries), opaque: sortUnique(t.opaque)}
 	return s, nil
 }
 
@@ -129,15 +140,19 @@ func sortUnique(s []digest) []digest {
 
 // Encoding (all integers little-endian):
 //
-//	magic "TRWS" | version 1 | flags (bit 0: existed) | key check (16)
-//	| uint32 n entries | uint32 m opaque | n×16 sorted unique | m×16 sorted unique | CRC-32 (IEEE) of all before
+//	magic "TRWS" | version 2 | flags (bit 0: existed) | key check (16) | root identity (16)
+//	| int64 taken (ns) | uint32 n entries | uint32 m opaque | n×16 sorted unique | m×16 sorted unique
+//	| CRC-32 (IEEE) of all before
+//
+// Version 1 had no root identity: it is refused (the folder could not be recognised), so a
+// session started by an older host deletes nothing.
 const (
 	snapMagic   = "TRWS"
-	snapVersion = 1
-	snapHeader  = 4 + 1 + 1 + digestSize + 4 + 4
+	snapVersion = 2
+	snapHeader  = 4 + 1 + 1 + digestSize + digestSize + 8 + 4 + 4
 )
 
-// MarshalBinary encodes the snapshot compactly (16 bytes per entry plus 46 bytes).
+// MarshalBinary encodes the snapshot compactly (16 bytes per entry plus 70 bytes).
 func (s *Snapshot) MarshalBinary() ([]byte, error) {
 	b := make([]byte, 0, snapHeader+digestSize*(len(s.entries)+len(s.opaque))+4)
 	b = append(b, snapMagic...)
@@ -148,6 +163,8 @@ func (s *Snapshot) MarshalBinary() ([]byte, error) {
 	}
 	b = append(b, flags)
 	b = append(b, s.keyCheck[:]...)
+	b = append(b, s.root[:]...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(s.Taken))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.entries)))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(s.opaque)))
 	for _, d := range s.entries {
@@ -184,16 +201,19 @@ func (s *Snapshot) UnmarshalBinary(data []byte) error {
 	}
 	var out Snapshot
 	out.Existed = flags&1 != 0
-	copy(out.keyCheck[:], data[6:6+digestSize])
-	n := uint64(binary.LittleEndian.Uint32(data[6+digestSize:]))
-	m := uint64(binary.LittleEndian.Uint32(data[10+digestSize:]))
+	off := 6
+	off += copy(out.keyCheck[:], data[off:off+digestSize])
+	off += copy(out.root[:], data[off:off+digestSize])
+	out.Taken = int64(binary.LittleEndian.Uint64(data[off:]))
+	n := uint64(binary.LittleEndian.Uint32(data[off+8:]))
+	m := uint64(binary.LittleEndian.Uint32(data[off+12:]))
 	if n > MaxEntries || m > n {
 		return bad("too many entries")
 	}
 	if uint64(len(body)) != snapHeader+digestSize*(n+m) {
 		return bad("length mismatch")
 	}
-	if !out.Existed && n+m != 0 {
+	if !out.Existed && (n+m != 0 || out.root != digest{}) {
 		return bad("entries recorded for a missing folder")
 	}
 	var err error

@@ -11,7 +11,7 @@ import (
 
 func sampleSnapshot() *Snapshot {
 	dg, _ := newDigester(testKey)
-	s := &Snapshot{Existed: true, keyCheck: dg.keyCheck()}
+	s := &Snapshot{Existed: true, Taken: 1_700_000_000_000_000_000, keyCheck: dg.keyCheck(), root: dg.digest(identity{dev: 1, kind: kindDir})}
 	for i := range 5 {
 		d := dg.digest(identity{dev: 1, kind: kindFile, size: int64(i)})
 		s.entries = append(s.entries, d)
@@ -44,7 +44,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		if err := got.UnmarshalBinary(b); err != nil {
 			t.Fatalf("UnmarshalBinary: %v", err)
 		}
-		if !bytes.Equal(mustMarshal(t, &got), b) || got.Existed != s.Existed || got.Len() != s.Len() {
+		if !bytes.Equal(mustMarshal(t, &got), b) || got.Existed != s.Existed || got.Len() != s.Len() ||
+			got.Taken != s.Taken || got.root != s.root {
 			t.Errorf("round trip changed the snapshot: %+v vs %+v", got, s)
 		}
 	}
@@ -66,8 +67,11 @@ func TestSnapshotRejectsCorruption(t *testing.T) {
 	}
 	cases["trailing"] = append(bytes.Clone(good), 0)
 	b := bytes.Clone(good)
-	b[4] = 2
-	cases["version 2"] = reseal(b)
+	b[4] = 1
+	cases["version 1 (no folder identity)"] = reseal(b)
+	b = bytes.Clone(good)
+	b[4] = 3
+	cases["version 3"] = reseal(b)
 	b = bytes.Clone(good)
 	b[5] = 3
 	cases["unknown flag"] = reseal(b)
@@ -81,8 +85,11 @@ func TestSnapshotRejectsCorruption(t *testing.T) {
 	b = bytes.Clone(good)
 	b[5] = 0
 	cases["entries for a missing folder"] = reseal(b)
+	b = mustMarshal(t, &Snapshot{Existed: true, root: sampleSnapshot().root})
+	b[5] = 0
+	cases["folder identity for a missing folder"] = reseal(b)
 	b = bytes.Clone(good)
-	binary.LittleEndian.PutUint32(b[6+16:], 1<<31)
+	binary.LittleEndian.PutUint32(b[6+16+16+8:], 1<<31)
 	cases["huge count"] = reseal(b)
 
 	for name, data := range cases {

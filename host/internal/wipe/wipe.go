@@ -21,6 +21,7 @@ const (
 	StatusPartial = "partial" // some entries could not be removed, or time ran out
 	StatusFailed  = "failed"  // nothing could be done (folder unreadable, bad key or snapshot)
 	StatusMissing = "missing" // the watched folder does not exist: nothing to do
+	StatusMoved   = "moved"   // scope session: the folder is not the one snapshotted; nothing touched
 )
 
 // Result reports one Wipe. It holds counts and reason codes only.
@@ -32,8 +33,8 @@ type Result struct {
 	// RemovedBytes sums the sizes of the removed files.
 	RemovedBytes int64
 	// Errors counts failures by stable reason code ("permission", "busy", "raced", "timeout",
-	// "too_deep", "io", and for a refused run "bad_key", "no_snapshot", "not_dir", "bad_scope").
-	// It is nil when nothing failed.
+	// "too_deep", "io", "no_birth_time"; for a refused run "bad_key", "no_snapshot", "not_dir",
+	// "bad_scope"; "moved" with StatusMoved). It is nil when nothing failed.
 	Errors map[string]int
 }
 
@@ -47,8 +48,9 @@ func (r *Result) fail(code string) {
 // Wipe removes from root what scope says must go, working relative to opened directory handles
 // and never following links (see the package doc). In scope session, snap must be the snapshot
 // taken by Take under the same key; a nil snapshot or another key is refused (status failed)
-// rather than treating every old file as new. It never panics on disk errors and never returns
-// before ctx ends by more than the time one entry takes.
+// rather than treating every old file as new, and a folder whose identity is not the snapshot's
+// is left untouched (status moved). It never panics on disk errors and never returns before ctx
+// ends by more than the time one entry takes.
 func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []byte) Result {
 	w, res, ok := newWiper(ctx, scope, snap, key)
 	if !ok {
@@ -81,6 +83,8 @@ type wiper struct {
 	only     func(name string) bool // RemoveNamed: the root's children to remove; nil: all
 	res      Result
 	timedOut bool
+	// undecided: some entry could not be judged (no birth time) and was kept.
+	undecided bool
 }
 
 func newWiper(ctx context.Context, scope Scope, snap *Snapshot, key []byte) (*wiper, Result, bool) {
@@ -119,15 +123,27 @@ func (w *wiper) runPath(root string) Result {
 	return w.run(d)
 }
 
-// run wipes the opened root and computes the status.
+// run checks that the opened root is the snapshotted folder, wipes it and computes the status.
 func (w *wiper) run(root dir) Result {
+	if w.scope == ScopeSession && w.snap.Existed {
+		self := root.self()
+		self.kind = kindDir
+		if w.dg.digest(self) != w.snap.root {
+			// Renamed away and another folder put in its place, a link that now points
+			// elsewhere, another disk mounted there: none of its entries is the person's to
+			// judge. Nothing is touched.
+			w.res.fail(ReasonMoved)
+			w.res.Status = StatusMoved
+			return w.res
+		}
+	}
 	if _, err := w.walk(root, 0); err != nil {
 		w.res.fail(reason(err))
 		w.res.Status = StatusFailed
 		return w.res
 	}
 	switch {
-	case w.res.Failed > 0 || w.timedOut:
+	case w.res.Failed > 0 || w.timedOut || w.undecided:
 		w.res.Status = StatusPartial
 	default:
 		w.res.Status = StatusClean
@@ -136,10 +152,14 @@ func (w *wiper) run(root dir) Result {
 }
 
 // keep reports whether an entry is recorded, unchanged, in the snapshot, and whether it is a
-// directory whose contents are to be kept whole.
+// directory whose contents are to be kept whole. For a folder that did not exist at the start it
+// reports whether the entry was born before the snapshot (or when, unknown).
 func (w *wiper) keep(id identity) (keep, opaque bool) {
-	if w.scope != ScopeSession || !w.snap.Existed {
+	if w.scope != ScopeSession {
 		return false, false
+	}
+	if !w.snap.Existed {
+		return w.bornBefore(id), false
 	}
 	d := w.dg.digest(id)
 	if !w.snap.has(d) {
@@ -190,6 +210,24 @@ func (w *wiper) walk(d dir, depth int) (left leftover, err error) {
 		}
 	}
 	return left, nil
+}
+
+// bornBefore judges an entry of a folder that did not exist when the snapshot was taken: an
+// unmounted disk or share mounted since, a link that pointed nowhere and now points somewhere, or
+// simply a Downloads folder the browser created. Only an entry the file system says was created
+// after the snapshot is the session's; one older (an old file renamed or moved in keeps its birth
+// time) is kept. Where there is no birth time the entry is kept and reported: not deleting an old
+// file matters more than deleting a new one. A directory is always looked into, its entries judged
+// one by one.
+func (w *wiper) bornBefore(id identity) bool {
+	switch {
+	case id.btime > w.snap.Taken:
+		return false
+	case id.btime == 0 && id.kind != kindDir && id.kind != kindMount:
+		w.undecided = true
+		w.res.fail(ReasonNoBirthTime)
+	}
+	return true
 }
 
 type leftover struct{ kept, other bool }

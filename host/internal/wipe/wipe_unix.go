@@ -17,8 +17,9 @@ import (
 // permissions, a new one is removed anyway.
 type unixDir struct {
 	fd       int
-	restore  bool   // mode was changed by us
-	origMode uint32 // permission bits to put back
+	id       identity // the directory itself, read through fd when it was opened
+	restore  bool     // mode was changed by us
+	origMode uint32   // permission bits to put back
 }
 
 const dirFlags = unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC | unix.O_NONBLOCK
@@ -28,8 +29,15 @@ func openRoot(path string) (dir, error) {
 	if err != nil {
 		return nil, mapErrno(err)
 	}
-	return &unixDir{fd: fd}, nil
+	id, err := statAt(fd, "")
+	if err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return &unixDir{fd: fd, id: id}, nil
 }
+
+func (d *unixDir) self() identity { return d.id }
 
 func (d *unixDir) close() error {
 	if d.restore {
@@ -55,10 +63,6 @@ func (d *unixDir) list() ([]entry, error) {
 	if err != nil {
 		return nil, mapErrno(err)
 	}
-	var self unix.Stat_t
-	if err := unix.Fstat(d.fd, &self); err != nil {
-		return nil, mapErrno(err)
-	}
 	out := make([]entry, 0, len(names))
 	for _, name := range names {
 		id, err := d.stat(name)
@@ -73,20 +77,21 @@ func (d *unixDir) list() ([]entry, error) {
 			// counts as unreadable as a whole.
 			return nil, err
 		}
-		if id.kind == kindDir && id.dev != uint64(self.Dev) {
-			id.kind = kindMount // like rm --one-file-system: another file system is not ours to walk
+		if id.kind == kindDir && d.crossesMount(id) {
+			id.kind = kindMount // like rm --one-file-system: another mount is not ours to walk
 		}
 		out = append(out, entry{name: name, id: id})
 	}
 	return out, nil
 }
 
-func (d *unixDir) stat(name string) (identity, error) {
-	var st unix.Stat_t
-	if err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return identity{}, mapErrno(err)
-	}
-	return statIdentity(&st), nil
+func (d *unixDir) stat(name string) (identity, error) { return statAt(d.fd, name) }
+
+// crossesMount reports whether the sub-directory child lies on another mount than d: another
+// device, or (Linux) another mount id, which also catches a bind mount of a folder of the same
+// file system.
+func (d *unixDir) crossesMount(child identity) bool {
+	return child.dev != d.id.dev || child.mnt != 0 && d.id.mnt != 0 && child.mnt != d.id.mnt
 }
 
 func statIdentity(st *unix.Stat_t) identity {
@@ -133,16 +138,16 @@ func (d *unixDir) openDir(name string, want identity) (dir, error) {
 	if err != nil {
 		return nil, mapErrno(err)
 	}
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
+	id, err := statAt(fd, "")
+	if err != nil {
 		unix.Close(fd)
-		return nil, mapErrno(err)
+		return nil, err
 	}
-	if !statIdentity(&st).sameObject(want) {
+	if !id.sameObject(want) {
 		unix.Close(fd)
 		return nil, ErrRaced
 	}
-	return &unixDir{fd: fd, restore: restore, origMode: origMode}, nil
+	return &unixDir{fd: fd, id: id, restore: restore, origMode: origMode}, nil
 }
 
 func (d *unixDir) remove(name string, want identity) error {

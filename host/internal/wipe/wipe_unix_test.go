@@ -217,8 +217,10 @@ func TestRootMissing(t *testing.T) {
 }
 
 func TestRootCreatedDuringSession(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "Scans")
+	base := t.TempDir()
+	root := filepath.Join(base, "Scans")
 	snap := take(t, root)
+	afterSnapshot(t, base, snap)
 	write(t, root, "scan1.pdf", "1")
 	write(t, root, "sub/scan2.pdf", "22")
 

@@ -17,7 +17,8 @@ import (
 // so that names which are not valid UTF-16 are reopened exactly.
 type winDir struct {
 	h   windows.Handle
-	vol uint64 // volume serial, shared by every entry listed (reparse points are never crossed)
+	vol uint64   // volume serial, shared by every entry listed (reparse points are never crossed)
+	id  identity // the directory itself, read through h when it was opened
 }
 
 const shareAll = windows.FILE_SHARE_READ | windows.FILE_SHARE_WRITE | windows.FILE_SHARE_DELETE
@@ -40,10 +41,11 @@ func openRoot(path string) (dir, error) {
 		windows.CloseHandle(h)
 		return nil, err
 	}
-	return &winDir{h: h, vol: id.dev}, nil
+	return &winDir{h: h, vol: id.dev, id: id}, nil
 }
 
-func (d *winDir) close() error { return windows.CloseHandle(d.h) }
+func (d *winDir) close() error   { return windows.CloseHandle(d.h) }
+func (d *winDir) self() identity { return d.id }
 
 // list enumerates with FileIdExtdDirectoryInfo (128-bit ids), or FileIdBothDirectoryInfo where
 // the file system does not support it.
@@ -82,6 +84,9 @@ func (d *winDir) parse(buf []byte, extd bool, out []entry) []entry {
 		}
 		next := binary.LittleEndian.Uint32(r[0:])
 		id := identity{dev: d.vol}
+		if ct := int64(binary.LittleEndian.Uint64(r[8:])); ct > 0 {
+			id.btime = filetimeNs(ct)
+		}
 		id.mtime = filetimeNs(int64(binary.LittleEndian.Uint64(r[24:])))
 		id.size = int64(binary.LittleEndian.Uint64(r[40:]))
 		id.kind = kindOf(binary.LittleEndian.Uint32(r[56:]))
@@ -159,7 +164,7 @@ func (d *winDir) openDir(name string, want identity) (dir, error) {
 		windows.CloseHandle(h)
 		return nil, err
 	}
-	return &winDir{h: h, vol: id.dev}, nil
+	return &winDir{h: h, vol: id.dev, id: id}, nil
 }
 
 type fileDispositionInfoEx struct{ Flags uint32 }
@@ -254,6 +259,9 @@ func handleIdentity(h windows.Handle) (identity, error) {
 		return id, mapWinErr(err)
 	}
 	id.kind = kindOf(basic.FileAttributes)
+	if basic.CreationTime > 0 {
+		id.btime = filetimeNs(basic.CreationTime)
+	}
 	if id.kind == kindDir {
 		return id, nil
 	}
