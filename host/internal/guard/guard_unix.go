@@ -1,0 +1,42 @@
+//go:build linux || darwin
+
+package guard
+
+import (
+	"os"
+	"path/filepath"
+)
+
+func finalPath(p string) (string, bool) {
+	r, err := filepath.EvalSymlinks(p)
+	return r, err == nil
+}
+
+func isRoot(p string) bool { return p == "/" }
+
+// unixPlaces: the root, the home and the homes beside it, this binary's folder, and the system
+// folders of the OS (inside: refused with everything in them; around: refused themselves and
+// what contains them, since they hold other people's or other programs' files).
+func unixPlaces(homesRoot string, inside, around []string) []Place {
+	home, _ := os.UserHomeDir()
+	out := []Place{{Path: "/", Code: CodeRoot}}
+	out = append(out, homePlaces(home, homesRoot)...)
+	for _, p := range inside {
+		out = append(out, Place{Path: p, Code: CodeSystem, Inside: true})
+	}
+	for _, p := range around {
+		out = append(out, Place{Path: p, Code: CodeSystem})
+	}
+	return append(out, binaryPlace()...)
+}
+
+func binaryPlace() []Place {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	return []Place{{Path: filepath.Dir(exe), Code: CodeBinary}}
+}
