@@ -243,7 +243,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 			}
 			fs := make([]doctor.Folder, len(cfg.Folders))
 			for i, f := range cfg.Folders {
-				fs[i] = doctor.Folder{Label: f.Label, Path: f.Path}
+				fs[i] = doctor.Folder{Label: f.Label, Path: f.Path, Refused: f.Refused}
 			}
 			return string(cfg.Scope), fs, nil
 		},

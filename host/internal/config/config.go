@@ -20,8 +20,15 @@
 //     and in scope `all` the whole folder would go. Only folders dedicated to
 //     scans are defaults (Windows `Documents\Scanned Documents`, `Pictures\Scans`);
 //     an admin adds anything else with `watch`.
+//   - Every folder, default or configured, goes through the guard package
+//     (roots, homes, system folders, what holds the host): a refused folder
+//     is kept in the list with its code, reported by label and never wiped,
+//     while the other folders go on being cleaned. This is the one place a
+//     folder is judged; it runs at every load, so at session.start, at the
+//     end, at `clean` and in `doctor`, after links are resolved.
 //   - Watched folders are deduplicated: a folder inside another one is dropped
 //     (the outer one already covers it), so one file is never counted twice.
+//     A refused folder covers nothing.
 //   - On Windows, Group Policy values under HKLM then HKCU
 //     `SOFTWARE\Policies\TableRase` override the file, value by value. The merge
 //     is portable code tested with a fake store; only the registry access is
@@ -33,12 +40,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/protocol"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/guard"
+	"github.com/tablerase/tablerase/host/internal/protocol"
 )
 
 // Scope says which files a wipe removes.
@@ -63,6 +72,10 @@ const (
 type Folder struct {
 	Label string
 	Path  string
+	// Refused is the guard's code ("root", "home", "system", "state"…) for a
+	// folder that must never be wiped, "" otherwise. A refused folder stays in
+	// the list so that it is reported by its label; nothing of it is touched.
+	Refused string
 }
 
 // Config is the resolved configuration: defaults applied, variables expanded,
@@ -109,10 +122,8 @@ func Parse(data []byte) (Config, error) {
 // a missing file means defaults), applies the Windows policy values, and
 // resolves the result.
 func Load() (Config, error) {
-	path := os.Getenv("TABLERASE_CONFIG")
-	if path == "" {
-		path = configPath()
-	} else if !filepath.IsAbs(path) {
+	path := File()
+	if !filepath.IsAbs(path) {
 		return Config{}, fmt.Errorf("%w: TABLERASE_CONFIG must be an absolute path", ErrInvalid)
 	}
 	source := SourceDefaults
@@ -138,6 +149,35 @@ func Load() (Config, error) {
 		source = SourceRegistry
 	}
 	return resolve(r, source, currentPlatform())
+}
+
+// File is the configuration file Load reads: TABLERASE_CONFIG, else the
+// per-OS path.
+func File() string {
+	if path := os.Getenv("TABLERASE_CONFIG"); path != "" {
+		return path
+	}
+	return configPath()
+}
+
+// refuser is the guard every real folder goes through: the machine's places,
+// the state folder and the configuration file's folder.
+func refuser() func(string) string {
+	state, _ := stateBase()
+	file := File()
+	if !filepath.IsAbs(file) {
+		file = ""
+	}
+	g := guard.ForHost(state, file)
+	return func(path string) string {
+		var r *guard.Refusal
+		if err := g.Check(path); errors.As(err, &r) {
+			return r.Code
+		} else if err != nil {
+			return guard.CodeRelative
+		}
+		return ""
+	}
 }
 
 func readFile(path string) ([]byte, error) {
@@ -215,8 +255,8 @@ type platform struct {
 	getenv   func(string) (string, bool)                               // environment lookup
 	expand   func(string, func(string) (string, bool)) (string, error) // OS variable syntax
 	defaults func(p platform, scope Scope) []Folder                    // OS known folders
-	isRoot   func(cleaned string) bool                                 // filesystem or volume root
 	key      func(cleaned string) string                               // comparison key (case folding on Windows)
+	refuse   func(path string) string                                  // the guard's code for a folder never to wipe, "" if none
 }
 
 func resolve(r raw, source string, p platform) (Config, error) {
@@ -248,6 +288,11 @@ func resolve(r raw, source string, p platform) (Config, error) {
 			folders = append(folders, Folder{Label: fmt.Sprintf("watch-%d", i+1), Path: path})
 		}
 	}
+	for i := range folders {
+		if p.refuse != nil {
+			folders[i].Refused = p.refuse(folders[i].Path)
+		}
+	}
 	c.Folders = dedupe(folders, p.key)
 	if r.AllowedExtensions != nil {
 		seen := map[string]bool{}
@@ -270,8 +315,8 @@ func resolve(r raw, source string, p platform) (Config, error) {
 func ValidExtensionID(id string) bool { return protocol.ValidExtensionID(id) }
 
 // expandPath expands a leading "~" and the OS's variables, then requires an
-// absolute path that is neither a filesystem root nor the home folder itself
-// (scope all would empty the whole profile, our own state included).
+// absolute path. Whether the folder may be wiped at all (a root, the home…) is
+// the guard's decision, made for every folder in resolve.
 func expandPath(s string, p platform) (string, error) {
 	if s == "~" || strings.HasPrefix(s, "~/") || strings.HasPrefix(s, `~\`) {
 		if p.home == "" {
@@ -288,14 +333,7 @@ func expandPath(s string, p platform) (string, error) {
 	if !filepath.IsAbs(s) {
 		return "", errors.New("not an absolute path")
 	}
-	s = filepath.Clean(s)
-	if p.isRoot(s) {
-		return "", errors.New("a filesystem root cannot be watched")
-	}
-	if p.home != "" && p.key(s) == p.key(filepath.Clean(p.home)) {
-		return "", errors.New("the home folder itself cannot be watched; list the folders inside it")
-	}
-	return s, nil
+	return filepath.Clean(s), nil
 }
 
 // expandUnixVars expands $VAR and ${VAR}. An unset or empty variable, or a
@@ -376,20 +414,25 @@ func expandWindowsVars(s string, getenv func(string) (string, bool)) (string, er
 
 // dedupe drops a folder equal to or inside a folder already kept; a new
 // outer folder replaces the kept folders inside it, at the first one's place.
+// Refused folders are kept as they are and cover nothing.
 func dedupe(in []Folder, key func(string) string) []Folder {
 	var out []Folder
 next:
 	for _, f := range in {
 		k := key(f.Path)
 		for _, o := range out {
-			if within(k, key(o.Path)) {
+			if o.Refused == "" && within(k, key(o.Path)) {
 				continue next
 			}
+		}
+		if f.Refused != "" {
+			out = append(out, f)
+			continue
 		}
 		placed := false
 		kept := make([]Folder, 0, len(out)+1)
 		for _, o := range out {
-			if within(key(o.Path), k) {
+			if o.Refused == "" && within(key(o.Path), k) {
 				if !placed {
 					kept, placed = append(kept, f), true
 				}

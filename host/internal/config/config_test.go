@@ -14,7 +14,8 @@ import (
 )
 
 // fakePlatform resolves like a Unix machine with the given home and
-// environment, and a fixed default Downloads folder.
+// environment, and a fixed default Downloads folder. Its guard refuses the
+// root and the home with its ancestors (the guard package tests the rest).
 func fakePlatform(home string, env map[string]string) platform {
 	return platform{
 		home: home,
@@ -26,8 +27,16 @@ func fakePlatform(home string, env map[string]string) platform {
 		defaults: func(p platform, _ Scope) []Folder {
 			return []Folder{{Label: "downloads", Path: p.home + "/Downloads"}}
 		},
-		isRoot: func(p string) bool { return p == "/" },
-		key:    func(p string) string { return p },
+		key: func(p string) string { return p },
+		refuse: func(p string) string {
+			switch {
+			case p == "/":
+				return "root"
+			case within(home, p):
+				return "home"
+			}
+			return ""
+		},
 	}
 }
 
@@ -62,9 +71,6 @@ func TestParseErrors(t *testing.T) {
 		{"empty var", `{"watch": ["${EMPTY}/scans"]}`, "variable EMPTY is not set"},
 		{"bad brace", `{"watch": ["${HOME/scans"]}`, "malformed ${VARIABLE}"},
 		{"tilde user", `{"watch": ["~bob/scans"]}`, "~user is not supported"},
-		{"root", `{"watch": ["/"]}`, "filesystem root"},
-		{"root dotdot", `{"watch": ["/srv/.."]}`, "filesystem root"},
-		{"home", `{"watch": ["~/"]}`, "home folder itself"},
 		{"bad ext id", `{"allowed_extensions": ["abc"]}`, "allowed_extensions[0] is neither"},
 		{"ext id uppercase", `{"allowed_extensions": ["IBEJDGLJGIKFDIMKAJILPEMALNCKNCNM"]}`, "allowed_extensions[0]"},
 		{"ext id letter q", `{"allowed_extensions": ["qbejdgljgikfdimkajilpemalnckncnm"]}`, "allowed_extensions[0]"},
@@ -87,7 +93,7 @@ func TestErrorsNeverCarryValues(t *testing.T) {
 		`{"watch": ["relative/jean-dupont"]}`,
 		`{"scope": "jean-dupont"}`,
 		`{"allowed_extensions": ["jean-dupont"]}`,
-		`{"watch": ["/home/jean-dupont", "/"]}`,
+		`{"watch": ["/home/jean-dupont", "relative"]}`,
 	} {
 		_, err := parseWith(t, p, doc)
 		if err == nil || strings.Contains(err.Error(), "dupont") {
@@ -103,7 +109,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		Scope:                ScopeSession,
-		Folders:              []Folder{{"downloads", "/home/alice/Downloads"}},
+		Folders:              []Folder{{"downloads", "/home/alice/Downloads", ""}},
 		ClearClipboard:       true,
 		ClearRecentDocuments: true,
 		Source:               SourceFile,
@@ -126,10 +132,10 @@ func TestFullFile(t *testing.T) {
 	want := Config{
 		Scope: ScopeAll,
 		Folders: []Folder{
-			{"watch-1", "/home/alice/Bureau"},
-			{"watch-2", "/srv/scans/in"},
-			{"watch-3", "/var/alice/depot"},
-			{"watch-4", "/srv/prix$"},
+			{"watch-1", "/home/alice/Bureau", ""},
+			{"watch-2", "/srv/scans/in", ""},
+			{"watch-3", "/var/alice/depot", ""},
+			{"watch-4", "/srv/prix$", ""},
 		},
 		AllowedExtensions: []string{"abcdefghijklmnopabcdefghijklmnop", "helper@example.org", "{12345678-abcd-ef01-2345-6789abcdef01}"},
 		Source:            SourceFile,
@@ -146,20 +152,51 @@ func TestDedupe(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Folder{
-		{"downloads", "/home/alice/Downloads"},
-		{"watch-3", "/srv/a"}, // replaced watch-2 (inside it) at its place
-		{"watch-4", "/srv/ab"},
+		{"downloads", "/home/alice/Downloads", ""},
+		{"watch-3", "/srv/a", ""}, // replaced watch-2 (inside it) at its place
+		{"watch-4", "/srv/ab", ""},
 	}
 	if !reflect.DeepEqual(c.Folders, want) {
 		t.Fatalf("got %+v\nwant %+v", c.Folders, want)
 	}
 	// An outer watch folder replaces the default Downloads inside it.
+	p2 := p
+	p2.defaults = func(platform, Scope) []Folder { return []Folder{{Label: "downloads", Path: "/srv/Downloads"}} }
+	c, err = parseWith(t, p2, `{"watch": ["/srv"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Folder{{"watch-1", "/srv", ""}}; !reflect.DeepEqual(c.Folders, want) {
+		t.Fatalf("got %+v, want %+v", c.Folders, want)
+	}
+	// A refused outer folder covers nothing: Downloads is still cleaned.
 	c, err = parseWith(t, p, `{"watch": ["/home"]}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []Folder{{"watch-1", "/home"}}; !reflect.DeepEqual(c.Folders, want) {
+	if want := []Folder{{"downloads", "/home/alice/Downloads", ""}, {"watch-1", "/home", "home"}}; !reflect.DeepEqual(c.Folders, want) {
 		t.Fatalf("got %+v, want %+v", c.Folders, want)
+	}
+}
+
+// Every folder, default or configured, goes through the guard; a refused one
+// is listed with its code (and reported by label), not an error that would stop
+// the other folders.
+func TestRefusedFoldersAreListedWithTheirCode(t *testing.T) {
+	dirs := `XDG_DOWNLOAD_DIR="$HOME/.."` + "\n"
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, ".config"), 0o755)
+	os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte(dirs), 0o644)
+	p := fakePlatform(home, map[string]string{"HOME": home})
+	p.defaults = defaultFolders
+	c, err := parseWith(t, p, `{"watch": ["/", "~/", "~/scans"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Folder{{"downloads", filepath.Dir(home), "home"}, {"watch-1", "/", "root"}, {"watch-2", home, "home"},
+		{"watch-3", filepath.Join(home, "scans"), ""}}
+	if !reflect.DeepEqual(c.Folders, want) {
+		t.Fatalf("got %+v\nwant %+v", c.Folders, want)
 	}
 }
 
@@ -219,7 +256,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err = Load()
-	want := []Folder{{"watch-1", filepath.Join(dir, "Bureau")}}
+	want := []Folder{{"watch-1", filepath.Join(dir, "Bureau"), ""}}
 	if err != nil || c.Source != SourceFile || c.Scope != ScopeAll || !reflect.DeepEqual(c.Folders, want) {
 		t.Fatalf("file: got %+v, %v", c, err)
 	}

@@ -11,7 +11,7 @@ func currentPlatform() platform {
 		getenv:   os.LookupEnv,
 		expand:   expandUnixVars,
 		defaults: defaultFolders,
-		isRoot:   func(p string) bool { return p == "/" },
 		key:      func(p string) string { return p },
+		refuse:   refuser(),
 	}
 }

@@ -25,9 +25,13 @@ func TestExpandTildeAndVars(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("TR_SCANS", "/srv/numérisations")
-	c, err := Parse([]byte(`{"default_folders": false, "watch": ["~", "~/Bureau", "$TR_SCANS", "${TR_SCANS}/x"]}`))
-	if err == nil {
-		t.Fatalf("watching ~ itself accepted: %+v", c)
+	c, err := Parse([]byte(`{"default_folders": false, "watch": ["~", "~/Bureau", "$TR_SCANS", "${TR_SCANS}/x", "~/.local"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The real guard judges every folder: the home and a folder holding the state are refused.
+	if len(c.Folders) != 4 || c.Folders[0].Refused != "home" || c.Folders[1].Refused != "" || c.Folders[3].Refused != "state" {
+		t.Fatalf("watching ~ and ~/.local: got %+v, want them refused (home, state)", c.Folders)
 	}
 	c, err = Parse([]byte(`{"default_folders": false, "watch": ["~/Bureau", "$TR_SCANS/a", "${TR_SCANS}/b"]}`))
 	if err != nil {

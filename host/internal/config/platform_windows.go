@@ -28,15 +28,9 @@ func currentPlatform() platform {
 		getenv:   os.LookupEnv, // case-insensitive on Windows
 		expand:   expandWindowsVars,
 		defaults: defaultFolders,
-		isRoot:   isWindowsRoot,
 		key:      strings.ToLower,
+		refuse:   refuser(),
 	}
-}
-
-// isWindowsRoot: `C:\`, or a share root `\\server\share`.
-func isWindowsRoot(p string) bool {
-	v := filepath.VolumeName(p)
-	return v != "" && (p == v || p == v+`\`)
 }
 
 // defaultFolders: FOLDERID_Downloads always; the dedicated scan folders of

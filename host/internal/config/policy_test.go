@@ -67,7 +67,7 @@ func TestPolicyOverridesFile(t *testing.T) {
 	}
 	want := Config{
 		Scope:                ScopeAll, // HKLM wins over HKCU
-		Folders:              []Folder{{"watch-1", "/user/b"}},
+		Folders:              []Folder{{"watch-1", "/user/b", ""}},
 		AllowedExtensions:    []string{"x@y"},
 		ClearClipboard:       false, // HKLM overrides the file
 		ClearRecentDocuments: true,  // not in policy: the file's value

@@ -58,8 +58,9 @@ type Check struct {
 	detail   string // shown in text only (may hold a path)
 }
 
-// Folder is a watched folder as the config package resolves it.
-type Folder struct{ Label, Path string }
+// Folder is a watched folder as the config package resolves it; Refused is the guard's code
+// for a folder that may never be wiped.
+type Folder struct{ Label, Path, Refused string }
 
 // Inputs is everything doctor looks at.
 type Inputs struct {
@@ -299,6 +300,10 @@ func configChecks(in Inputs) []Check {
 	for _, f := range folders {
 		c := Check{ID: "folder", Label: f.Label, Status: OK, detail: f.Path,
 			FR: "Dossier surveillé « " + f.Label + " » présent", EN: "Watched folder " + f.Label + " present"}
+		if f.Refused != "" {
+			out = append(out, refusedCheck(f))
+			continue
+		}
 		if fi, err := os.Stat(f.Path); err != nil || !fi.IsDir() {
 			c.Status = Warn
 			c.FR, c.EN = "Dossier surveillé « "+f.Label+" » absent (rien à y effacer)", "Watched folder "+f.Label+" missing (nothing to erase there)"

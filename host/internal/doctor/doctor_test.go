@@ -31,7 +31,9 @@ func newFixture(t *testing.T, browsers ...string) *fixture {
 	f.state = t.TempDir()
 	downloads := t.TempDir()
 	f.in = Inputs{Env: f.env, HostPath: hostPath, Policies: policy.FileSource{Env: f.env},
-		Config:   func() (string, []Folder, error) { return "session", []Folder{{"downloads", downloads}}, nil },
+		Config: func() (string, []Folder, error) {
+			return "session", []Folder{{Label: "downloads", Path: downloads}}, nil
+		},
 		StateDir: func() (string, error) { return f.state, nil }}
 	return f
 }
@@ -149,6 +151,34 @@ func TestConfigAndStateFailures(t *testing.T) {
 	r := Run(context.Background(), f.in)
 	if r.OK || check(r, "config", "").Status != Fail || check(r, "state", "").Status != Fail {
 		t.Errorf("report = %+v", r.Checks)
+	}
+}
+
+// A folder the guard refuses is never wiped: the diagnosis fails on it, says why in words, and
+// what to do; the other folders are still checked.
+func TestRefusedFolderFails(t *testing.T) {
+	f := newFixture(t, "/usr/bin/chromium")
+	f.install(t, install.System, false)
+	ok := t.TempDir()
+	f.in.Config = func() (string, []Folder, error) {
+		return "all", []Folder{{Label: "downloads", Path: "/", Refused: "root"}, {Label: "watch-1", Path: ok}}, nil
+	}
+	r := Run(context.Background(), f.in)
+	folder := func(label string) Check {
+		for _, c := range r.Checks {
+			if c.ID == "folder" && c.Label == label {
+				return c
+			}
+		}
+		return Check{}
+	}
+	c := folder("downloads")
+	if r.OK || c.Status != Fail || !c.Required || !strings.Contains(c.FR, "racine") || !strings.Contains(c.EN, "root") ||
+		!strings.Contains(c.FixEN, "Downloads") {
+		t.Errorf("refused Downloads: %+v, ok=%v", c, r.OK)
+	}
+	if c := folder("watch-1"); c.Status != OK {
+		t.Errorf("the other folder: %+v, want ok", c)
 	}
 }
 

@@ -150,11 +150,14 @@ func (m *Manager) wipeFolders(ctx context.Context, st *state) FilesReport {
 		fs, known := byID[folderID(st.Key, f.Path)]
 		rep := FolderReport{Label: f.Label}
 		switch {
+		case f.Refused != "":
+			// The guard's verdict, taken again at this load: never wiped, in any scope.
+			rep.Status, rep.Errors = StatusRefused, map[string]int{f.Refused: 1}
 		case st.Scope == "all":
 			rep = fromResult(f.Label, m.Steps.Wipe(ctx, f.Path, wipe.ScopeAll, nil, st.Key))
 		case !known || !fs.Snapshot:
 			// No snapshot: we cannot tell the person's files from older ones, so nothing goes.
-			rep.Status, rep.Errors = "skipped", map[string]int{"no_snapshot": 1}
+			rep.Status, rep.Errors = StatusSkipped, map[string]int{"no_snapshot": 1}
 		default:
 			snap, err := m.loadSnapshot(fs.ID)
 			if err != nil {

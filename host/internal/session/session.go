@@ -142,6 +142,17 @@ type FilesReport struct {
 	Folders      []FolderReport `json:"folders"`
 }
 
+// Folder statuses of a FolderReport beyond the wipe's own ("clean", "partial", "failed",
+// "missing", "moved"; see package wipe).
+const (
+	// StatusRefused: the folder may never be wiped (a root, a home, a system folder, what holds
+	// the host); Errors names why with the guard's code. Nothing of it was touched.
+	StatusRefused = "refused"
+	// StatusSkipped: no snapshot of the folder was taken at the start (added to the
+	// configuration during the session, or the snapshot failed); nothing of it was touched.
+	StatusSkipped = "skipped"
+)
+
 // FolderReport is one watched folder, named by its label ("downloads", "scans", "watch-1"…).
 type FolderReport struct {
 	Label        string         `json:"label"`

@@ -167,6 +167,37 @@ func TestFolderAddedDuringSessionIsNotTouched(t *testing.T) {
 	}
 }
 
+// A folder the guard refuses gets no snapshot and is never wiped, in either scope; the report
+// names it by label with the guard's code, and the other folders are cleaned.
+func TestRefusedFolderIsNeverWiped(t *testing.T) {
+	for _, scope := range []config.Scope{config.ScopeSession, config.ScopeAll} {
+		t.Run(string(scope), func(t *testing.T) {
+			f := newFixture(t, scope)
+			home := t.TempDir()
+			mine := filepath.Join(home, ".bashrc")
+			os.WriteFile(mine, []byte("x"), 0o600)
+			f.manager.Config.Folders = append(f.manager.Config.Folders, config.Folder{Label: "watch-1", Path: home, Refused: "home"})
+			ctx := context.Background()
+			if _, err := f.manager.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			newFile := f.write("new.pdf", "x")
+			os.WriteFile(filepath.Join(home, "new-in-home.txt"), []byte("x"), 0o600)
+			r, err := f.manager.End(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !exists(mine) || !exists(filepath.Join(home, "new-in-home.txt")) || exists(newFile) {
+				t.Errorf("refused folder touched, or the other folder not cleaned")
+			}
+			if len(r.Files.Folders) != 2 || r.Files.Folders[1].Status != StatusRefused || r.Files.Folders[1].Errors["home"] != 1 ||
+				r.Status != "partial" {
+				t.Errorf("report = %+v, want watch-1 refused (home), partial", r.Files)
+			}
+		})
+	}
+}
+
 func TestInterruptedEndIsResumedAndBlocksStart(t *testing.T) {
 	f := newFixture(t, config.ScopeSession)
 	ctx := context.Background()

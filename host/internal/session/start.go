@@ -54,7 +54,12 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	entries := 0
 	for _, f := range m.Config.Folders {
 		fs := folderState{ID: folderID(st.Key, f.Path), Label: f.Label}
-		if st.Scope == "session" {
+		if f.Refused != "" {
+			// Never to be wiped (a root, a home, what holds the host…): no snapshot either,
+			// so that nothing of it can be deleted even if the guard changed its mind.
+			fs.Error = "refused"
+			m.log().Failure("snapshot", "folder_refused")
+		} else if st.Scope == "session" {
 			snap, err := m.Steps.Snapshot(sctx, f.Path, st.Key)
 			if err == nil {
 				err = m.saveSnapshot(fs.ID, snap)
