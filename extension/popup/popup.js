@@ -31,7 +31,8 @@ function showHost(host) {
   let key = '';
   if (sessionState === 'active' && host) {
     if (host.state === 'retrying') key = host.code === 'busy' ? 'hostBusyRetrying' : 'hostNoAnswerRetrying';
-    else if (host.state === 'failed') key = host.code === 'host_missing' ? 'stateHostMissing' : 'hostGaveUp';
+    // host_missing: the policy line above already says the component is not installed.
+    else if (host.state === 'failed') key = host.code === 'host_missing' ? '' : 'hostGaveUp';
     else if (host.state === 'ok' && host.attempts > 1) key = 'hostTracking';
   }
   el.textContent = key ? t(key) : '';
