@@ -263,6 +263,9 @@ async function doEnd(reason) {
     return { ...base, state: 'ending', endReason: reason, host: { ...h, endAsked: h.sessionId || h.endAsked || '' } };
   });
   await stopRetry();
+  // A start attempt still in flight: let it land first (bounded), so that the host's session.end
+  // comes after its session.start and the report is judged against the id it returns.
+  if (registering) await bounded(() => registering, 3000);
   const writeRun = (phase, extra = {}) => b.storage.local.set({ run: { phase, reason, ...extra } });
   await writeRun('logout');
   await updateBadge();

@@ -242,3 +242,22 @@ test('after the end, storage.local holds no name of a site used; the popup and Â
   assert.ok(b.calls.some(([k, o]) => k === 'cookies.getAll' && o.domain && /caf\.fr$/.test(o.domain)), 'the retry reaches caf.fr again');
   assert.doesNotMatch(JSON.stringify(await stored(b)), /caf|ameli|example-commerce/i);
 });
+
+test('an end clicked while session.start is in flight waits for it: the host ends the session it just started', async () => {
+  const order = [];
+  const b = await loadBackground(async (msg) => {
+    order.push(msg.cmd);
+    if (msg.cmd === 'session.start') {
+      await sleep(500);
+      return { id: msg.id, ok: true, result: { session_id: 'sid-2', started_at: new Date().toISOString() } };
+    }
+    if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-2') };
+    return { id: msg.id, ok: true, result: {} };
+  });
+  await send(b, { type: 'start' });
+  await until(() => order.includes('session.start'));
+  await send(b, { type: 'end' });
+  const { run } = await until(async () => ((await stored(b)).run.phase === 'done' ? stored(b) : null));
+  assert.ok(order.indexOf('session.end') > order.indexOf('session.start'), order.join(' â†’ '));
+  assert.equal(run.receipt.lines.find((l) => l.id === 'files').key, 'receiptFiles');
+});
