@@ -16,10 +16,12 @@ import { createHostClient, HostError } from './lib/host.js';
 import { browserKey, offlineCacheFate, passwordsDisabled, policyLine } from './lib/policy.js';
 import { effectiveScope, mergeSettings } from './lib/settings.js';
 import {
-  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf,
-  shouldEndOnIdle, startSession,
+  badgeFor, emptySession, endedSession, hostAttemptFailed, hostRegistered, needsRecovery, needsRegistration, noteCookie,
+  noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf, shouldEndOnIdle, startSession,
 } from './lib/session.js';
 import { runCleanup } from './lib/cleanup.js';
+import { withoutNames } from './lib/receipt.js';
+import { fromOwnPage } from './lib/messages.js';
 import { bounded } from './lib/timeout.js';
 import { bannerFor, loadReminders, matchPage, pickLang, popupReminders, recordShown } from './lib/reminders.js';
 import { showBanner } from './content/banner.js';
@@ -109,35 +111,27 @@ function currentBrowserKey() {
 
 // ---- start -----------------------------------------------------------------------------------
 
+// The accompaniment starts at the click: its time and its `active` state are written before any
+// host call, so tab tracking begins at once and a page visited while the host answers (the host
+// may wait 2 s for its lock; Firefox takes ~300 ms to spawn it) is within every "since the start"
+// removal and its verification. The host's snapshot (hello + session.start) follows, and is tried
+// again while the accompaniment goes on if it fails (registerHost).
 async function start() {
+  const clickedAt = Date.now();
   const existing = await getSession();
-  if (existing.state === 'active') return { ok: true, resumed: true };
-  if (existing.state === 'ending') return { ok: false, code: 'busy' };
-  const [{ settings }, h] = await Promise.all([context(), hello()]);
-  let hostStart = null;
-  let hostCode = h.ok ? '' : h.code;
-  if (h.ok) {
-    try {
-      hostStart = await host.request('session.start', 3000);
-    } catch (e) {
-      hostCode = e.code || 'host_error';
-      if (hostCode === 'session_unfinished') {
-        // A previous wipe was interrupted: finish it first (its report is not this session's).
-        try {
-          await host.request('session.end', 4000);
-          hostStart = await host.request('session.start', 3000);
-          hostCode = '';
-        } catch (e2) {
-          hostCode = e2.code || 'host_error';
-        }
-      }
-    }
+  if (existing.state === 'active') {
+    if (needsRegistration(existing)) registerHost();
+    return { ok: true, resumed: true, host: hostView(existing) };
   }
-  const scope = effectiveScope(settings.values.scope, (hostStart && hostStart.scope) || (h.ok && h.value.scope));
-  const session = startSession({ now: Date.now(), scope, host: hostStart, hostCode });
-  await setOthers(null).catch(() => {});
+  if (existing.state === 'ending') return { ok: false, code: 'busy' };
+  const [{ settings }, { hello: cached }] = await Promise.all([context(), b.storage.local.get('hello')]);
+  // The scope from the last hello known; the host's answer to session.start corrects it.
+  const scope = effectiveScope(settings.values.scope, cached && cached.ok && cached.value ? cached.value.scope : undefined);
+  const session = startSession({ now: clickedAt, scope });
   await mutateSession(() => session);
+  await Promise.all([setOthers(null), forgetLast()]).catch(() => {});
   await b.storage.local.set({ run: { phase: 'idle' } });
+  registerHost();
   await updateBadge();
 
   let privateOpened = false;
@@ -149,7 +143,85 @@ async function start() {
   } catch {
     privateOpened = false;
   }
-  return { ok: true, resumed: false, privateOpened, hostCode };
+  return { ok: true, resumed: false, privateOpened };
+}
+
+/** What the popup shows of the host registration (no id: the popup needs none). */
+function hostView(session) {
+  const h = (session && session.host) || {};
+  return { state: h.state || 'pending', code: h.code || '', attempts: h.attempts || 0 };
+}
+
+// Host registration, one attempt at a time. A timer of this page runs the next attempt at the
+// recorded `nextAt`; the `hostRetry` alarm does it too if the worker slept meanwhile (a timer
+// dies with the worker).
+let registering = null;
+let retryTimer = null;
+function registerHost() {
+  if (!registering) {
+    registering = registerOnce().catch(() => {}).finally(() => {
+      registering = null;
+    });
+  }
+  return registering;
+}
+
+async function registerOnce() {
+  const before = await getSession();
+  if (!needsRegistration(before)) {
+    await stopRetry(before);
+    return;
+  }
+  // Should the worker sleep during the attempt, the alarm tries again.
+  await b.alarms.create('hostRetry', { periodInMinutes: 0.5 });
+  let result = null;
+  let code = '';
+  const h = await hello();
+  if (!h.ok) code = h.code;
+  else {
+    try {
+      result = await host.request('session.start', 3000);
+    } catch (e) {
+      code = e.code || 'host_error';
+      if (code === 'session_unfinished') {
+        // A previous wipe was interrupted: finish it first (its report is not this session's).
+        try {
+          await host.request('session.end', 4000);
+          result = await host.request('session.start', 3000);
+          code = '';
+        } catch (e2) {
+          code = e2.code || 'host_error';
+        }
+      }
+    }
+  }
+  const { settings } = await context();
+  const after = await mutateSession((s) => {
+    // Same accompaniment only; an end that began meanwhile still learns the id (its report is
+    // judged against it once the host has answered).
+    if (s.startedAt !== before.startedAt || (s.state !== 'active' && s.state !== 'ending') || (s.host && s.host.sessionId)) return s;
+    if (!result) return hostAttemptFailed(s, code, Date.now());
+    const next = hostRegistered(s, result);
+    return s.state === 'active' && result.scope ? { ...next, scope: effectiveScope(settings.values.scope, result.scope) } : next;
+  });
+  await scheduleRetry(after);
+}
+
+async function scheduleRetry(session) {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (!needsRegistration(session) || session.host.state !== 'retrying') {
+    await stopRetry(session);
+    return;
+  }
+  retryTimer = setTimeout(() => registerHost(), Math.max(0, session.host.nextAt - Date.now()));
+  await b.alarms.create('hostRetry', { periodInMinutes: 0.5 });
+}
+
+async function stopRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  await b.alarms.clear('hostRetry');
 }
 
 // ---- end (the cleanup) -----------------------------------------------------------------------
@@ -170,18 +242,38 @@ async function doEnd(reason) {
   const { registry, settings } = await context();
   let session = await getSession();
   if (session.state === 'none') {
-    // Nothing recorded by us (e.g. storage lost): still clean from the host's start, if any.
+    // Nothing recorded by us (e.g. storage lost): still clean from the host's start, if any, and
+    // take the host's open session as ours.
     const h = await hello();
-    const started = h.ok && h.value.session && Date.parse(h.value.session.started_at);
+    const hs = h.ok && h.value.session;
+    const started = hs && Date.parse(hs.started_at);
     session = startSession({ now: started || Date.now(), scope: effectiveScope(settings.values.scope, h.ok && h.value.scope) });
+    if (hs && hs.id && (hs.state === 'active' || hs.state === 'ending')) session = hostRegistered(session, { session_id: hs.id });
+    else session = hostAttemptFailed(session, h.ok ? 'no_session' : h.code, Date.now());
+  } else if (session.state === 'ended') {
+    // « Réessayer »: the names of the sites used were dropped from disk; they are in memory.
+    session = await restoreLast(session);
   }
-  session = await mutateSession((s) => ({ ...(s.state === 'none' ? session : s), state: 'ending', endReason: reason }));
+  // The host session an earlier end of this accompaniment already asked to end (a retry, or an
+  // end interrupted by a crash): its `already_ended` report is this accompaniment's own.
+  const endedBefore = (session.host && session.host.endAsked) || '';
+  session = await mutateSession((s) => {
+    const base = s.state === 'none' || s.state === 'ended' ? session : s;
+    const h = base.host || {};
+    return { ...base, state: 'ending', endReason: reason, host: { ...h, endAsked: h.sessionId || h.endAsked || '' } };
+  });
+  await stopRetry();
+  // A start attempt still in flight: let it land first (bounded), so that the host's session.end
+  // comes after its session.start and the report is judged against the id it returns.
+  if (registering) await bounded(() => registering, 3000);
   const writeRun = (phase, extra = {}) => b.storage.local.set({ run: { phase, reason, ...extra } });
   await writeRun('logout');
   await updateBadge();
 
   const { hello: cached } = await b.storage.local.get('hello');
+  const last = await getLast().catch(() => null);
   let visitedHosts = otherHostsOf(await getOthers().catch(() => null), session);
+  if (last && last.startedAt === session.startedAt) visitedHosts = [...new Set([...visitedHosts, ...(last.others || [])])];
   if (reason === 'recovery' && FIREFOX) visitedHosts = [...new Set([...visitedHosts, ...await historyHosts(session, registry)])];
   const key = currentBrowserKey();
   let receipt;
@@ -197,6 +289,10 @@ async function doEnd(reason) {
       passwordsPolicy: passwordsDisabled(cached && cached.ok ? cached.value : null, key),
       offlineCache: offlineCacheFate(cached && cached.ok ? cached.value : null, key, FIREFOX),
       extensionOrigin: ORIGIN,
+      hostSession: async () => {
+        const h = (await getSession()).host || {};
+        return { id: h.sessionId || '', startCode: h.code || '', endedBefore };
+      },
       progress: (phase) => {
         writeRun(phase).catch(() => {});
       },
@@ -204,9 +300,18 @@ async function doEnd(reason) {
   } catch {
     receipt = { status: 'failed', lines: [{ id: 'internal', status: 'failed', key: 'receiptTitleFailed', subs: [], action: 'retry' }], finishedAt: Date.now() };
   }
-  await mutateSession((s) => ({ ...s, state: 'ended', endedAt: receipt.finishedAt }));
+  // Nothing of what the person did stays on disk: the session record drops the sites used, the
+  // receipt on disk says how many sites instead of their names. Both are kept in memory
+  // (storage.session) for the popup and for « Réessayer ».
+  let ended = null;
+  await mutateSession((s) => {
+    ended = s;
+    return endedSession(s, receipt.finishedAt);
+  });
+  await keepLast(ended, otherHostsOf(await getOthers().catch(() => null), session), receipt).catch(() => {});
   await setOthers(null).catch(() => {}); // the other sites' names are forgotten with the session
-  await writeRun('done', { receipt });
+  if (remindStore === b.storage.local) await b.storage.local.remove('reminders').catch(() => {});
+  await writeRun('done', { receipt: withoutNames(receipt) });
   await updateBadge();
   return receipt;
 }
@@ -218,7 +323,7 @@ async function state() {
   const session = await getSession();
   const { run } = await b.storage.local.get('run');
   return {
-    session: { state: session.state, startedAt: session.startedAt || 0 },
+    session: { state: session.state, startedAt: session.startedAt || 0, host: hostView(session) },
     policy: policyLine(h.ok ? h.value : null, currentBrowserKey()),
     run: run || { phase: 'idle' },
     confirmBeforeEnd: !!settings.values.confirmBeforeEnd,
@@ -227,7 +332,8 @@ async function state() {
 }
 
 b.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  if (sender.id !== b.runtime.id || !msg || typeof msg.type !== 'string') return false;
+  // The extension's own pages only: never a script running inside a web page (lib/messages.js).
+  if (!fromOwnPage(sender, { id: b.runtime.id, origin: ORIGIN }) || !msg || typeof msg.type !== 'string') return false;
   const handlers = {
     state: () => state(),
     start: () => start(),
@@ -271,6 +377,29 @@ async function setOthers(v) {
   if (!memory) othersInPage = v;
   else if (v) await memory.set({ others: v });
   else await memory.remove('others');
+}
+
+// The last session's names, for « Réessayer » after an incomplete cleanup and for the popup's
+// receipt: memory only too, replaced at the next start.
+async function keepLast(session, others, receipt) {
+  const last = { startedAt: session.startedAt, used: session.used || {}, stores: session.stores || [], others, receipt };
+  if (!memory) lastInPage = last;
+  else await memory.set({ last });
+}
+let lastInPage = null;
+async function getLast() {
+  if (!memory) return lastInPage;
+  const { last } = await memory.get('last');
+  return last || null;
+}
+async function forgetLast() {
+  if (!memory) lastInPage = null;
+  else await memory.remove('last');
+}
+async function restoreLast(session) {
+  const last = await getLast().catch(() => null);
+  if (!last || last.startedAt !== session.startedAt) return session;
+  return { ...session, used: last.used || {}, stores: last.stores || [] };
 }
 
 function storeOfTab(tab) {
@@ -350,6 +479,13 @@ b.tabs.onUpdated.addListener((tabId, info, tab) => {
 
 b.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === 'badge') updateBadge().catch(() => {});
+  if (alarm.name === 'hostRetry') {
+    getSession().then((s) => {
+      // Not before the backoff's time (the timer of a live worker keeps it); always after it.
+      if (needsRegistration(s) && Date.now() >= (s.host.nextAt || 0) - 500) registerHost();
+      else if (!needsRegistration(s)) stopRetry();
+    }).catch(() => {});
+  }
 });
 
 async function armIdle() {
@@ -395,7 +531,13 @@ b.storage.onChanged.addListener((changes, area) => {
 // Worker restart within a browser run: an interrupted cleanup is resumed (at a browser start,
 // recoverAtBrowserStart does it); the badge and idle timer are restored.
 browserStart.then(async (first) => {
-  if (!first && (await getSession()).state === 'ending') end('recovery');
+  const s = await getSession();
+  if (!first && s.state === 'ending') end('recovery');
+  // A registration with the host still to try: its timer died with the previous worker.
+  if (!first && needsRegistration(s)) {
+    if (s.host.state === 'pending') registerHost();
+    else scheduleRetry(s).catch(() => {});
+  }
 }).catch(() => {});
 updateBadge().catch(() => {});
 armIdle().catch(() => {});

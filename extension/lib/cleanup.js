@@ -222,6 +222,8 @@ async function verify(b, plan, startPage) {
  * @param {{request(cmd, ms)}|null} ctx.host  host client (null when known missing)
  * @param {'chromium'|'firefox'} ctx.browser
  * @param {object} ctx.session           session.js record
+ * @param {() => Promise<{id, startCode, endedBefore}>} [ctx.hostSession]  this accompaniment's host
+ *                                       session, read after session.end (default: from ctx.session.host)
  * @param {string[]} [ctx.visitedHosts]  hosts outside the registry visited (memory only, session.js)
  * @param {Array} ctx.registry
  * @param {object} ctx.settings          { scope, startPage }
@@ -290,6 +292,13 @@ export async function runCleanup(ctx) {
     const hostMs = deadline.budget(limits.host, limits.verify);
     return timed('host', bounded(() => ctx.host.request('session.end', hostMs), hostMs));
   });
+  // Whose report it is, read once the host has answered: a start that registered the session
+  // while the cleanup ran is known by then.
+  const hostSession = hostDone.then(async () => {
+    if (typeof ctx.hostSession === 'function') return ctx.hostSession();
+    const h = session.host || {};
+    return { id: h.sessionId || '', startCode: h.code || '', endedBefore: h.endAsked || '' };
+  }).catch(() => ({ id: '' }));
   const [cookies, siteData, browsing, tabs, host] = await Promise.all([
     timed('cookies', bounded(() => removeCookies(b, plan.cookies), browserMs)),
     timed('siteData', bounded(() => Promise.all(plan.siteData.map((d) => b.browsingData.remove(d.options, d.dataTypes))), browserMs)),
@@ -312,6 +321,7 @@ export async function runCleanup(ctx) {
     passwordsPolicy: !!ctx.passwordsPolicy,
     offlineCache: ctx.offlineCache,
     host,
+    hostSession: await hostSession,
     verify: checked.ok ? checked.value : {},
   });
   const finishedAt = now();

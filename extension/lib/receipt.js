@@ -46,6 +46,10 @@ function hostStatus(s) {
  *                                            'later' when the host's logoff clean will remove them
  *                                            (hello capability closed_browsers)
  * @param {object} r.host                     { ok, value: session.end result } | { ok:false, code }
+ * @param {object} [r.hostSession]            { id: session id from session.start ('' if never
+ *                                            registered), startCode: why the start failed,
+ *                                            endedBefore: the id an earlier end of this
+ *                                            accompaniment already asked the host to end }
  * @param {object} r.verify                   { cookiesLeft: {siteId: n}|null, unverified: siteId[],
  *                                            history: n|null, downloads: n|null,
  *                                            othersLeft: n|null, othersUnverified: n (other sites:
@@ -66,10 +70,12 @@ export function buildReceipt(r) {
     const blind = new Set(v.unverified || []);
     const stuck = (r.usedSites || []).filter((s) => (left[s.id] || 0) > 0).map((s) => s.name);
     const unseen = (r.usedSites || []).filter((s) => blind.has(s.id)).map((s) => s.name);
-    if (v.cookiesLeft == null) lines.push(line('logout', FAILED, 'receiptLogoutUnverified', [names.join(', ')], 'retry'));
-    else if (stuck.length) lines.push(line('logout', FAILED, 'receiptLogoutFailed', [stuck.join(', ')], 'retry'));
-    else if (unseen.length) lines.push(line('logout', PARTIAL, 'receiptLogoutUnverified', [unseen.join(', ')], 'tellIT'));
-    else lines.push(line('logout', OK, 'receiptLogout', [names.join(', ')]));
+    // `sites`: how many names the line holds, so the copy kept on disk can say a count instead.
+    const named = (status, key, list, action) => ({ ...line('logout', status, key, [list.join(', ')], action), sites: list.length });
+    if (v.cookiesLeft == null) lines.push(named(FAILED, 'receiptLogoutUnverified', names, 'retry'));
+    else if (stuck.length) lines.push(named(FAILED, 'receiptLogoutFailed', stuck, 'retry'));
+    else if (unseen.length) lines.push(named(PARTIAL, 'receiptLogoutUnverified', unseen, 'tellIT'));
+    else lines.push(named(OK, 'receiptLogout', names));
   }
 
   // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere (nor
@@ -117,37 +123,84 @@ export function buildReceipt(r) {
   else if ((Number(v.closedLeft) || 0) > 0) lines.push(line('tabs', FAILED, 'receiptTabsRestorable', [], 'retry'));
   else lines.push(line('tabs', OK, 'receiptTabs'));
 
-  // 6–8. The host: files, clipboard, recent documents.
+  // 6–8. The host: files, clipboard, recent documents. A report counts only when it is this
+  // accompaniment's: the host's session id from session.start is known (r.hostSession.id), the
+  // report names it, and it is not the answer kept from an end nobody of this accompaniment asked
+  // for (already_ended). Otherwise « nothing to delete » would be the report of another session,
+  // and the files created during this one were never looked at.
   const host = r.host || { ok: false, code: 'host_missing' };
+  const hs = r.hostSession || {};
+  const id = typeof hs.id === 'string' ? hs.id : '';
   if (!host.ok) {
-    const missing = host.code === 'host_missing';
-    // The missing-host sentence already ends with « Prévenez votre service informatique »: no
-    // action line repeating it.
-    lines.push(line('files', FAILED, missing ? 'receiptHostMissing' : 'receiptHostFailed', [],
-      missing ? undefined : 'retry'));
+    if (host.code === 'host_missing') {
+      // The missing-host sentence already ends with « Prévenez votre service informatique »: no
+      // action line repeating it.
+      lines.push(line('files', FAILED, 'receiptHostMissing'));
+    } else if (!id) {
+      lines.push(notTracked(hs.startCode));
+    } else if (host.code === 'no_session') {
+      lines.push(line('files', FAILED, 'receiptFilesNoSession', [], 'tellIT'));
+    } else {
+      lines.push(line('files', FAILED, host.code === 'busy' ? 'receiptHostBusy' : 'receiptHostFailed', [], 'retry'));
+    }
   } else {
     const rep = host.value || {};
-    const files = rep.files || {};
-    const fs = hostStatus(files.status);
-    const n = Number(files.removed) || 0;
-    const filesKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
-    if (fs === OK) lines.push(line('files', OK, filesKey, [n]));
-    else lines.push(line('files', fs === NOTICE ? NOTICE : FAILED, 'receiptFilesFailed',
-      [n, Number(files.failed) || 0], 'retry'));
-    const clip = rep.clipboard || {};
-    const cs = hostStatus(clip.status);
-    if (cs === OK) lines.push(line('clipboard', OK, 'receiptClipboard'));
-    else if (clip.status === 'disabled') lines.push(line('clipboard', NOTICE, 'receiptClipboardDisabled'));
-    else if (cs === NOTICE) lines.push(line('clipboard', NOTICE, 'receiptClipboardSkipped'));
-    else lines.push(line('clipboard', FAILED, 'receiptClipboardFailed', [], 'retry'));
-    const rec = rep.recent_documents || {};
-    const rs = hostStatus(rec.status);
-    if (rs === OK) lines.push(line('recent', OK, 'receiptRecent'));
-    else if (rs === NOTICE) lines.push(line('recent', NOTICE, 'receiptRecentSkipped'));
-    else lines.push(line('recent', FAILED, 'receiptRecentFailed', [], 'retry'));
+    const endedElsewhere = rep.already_ended === true && (!id || hs.endedBefore !== id);
+    if (!id) lines.push(notTracked(hs.startCode));
+    else if (rep.session_id !== id) lines.push(line('files', FAILED, 'receiptFilesOtherSession', [], 'tellIT'));
+    else if (endedElsewhere) lines.push(line('files', FAILED, 'receiptFilesEndedElsewhere', [], 'tellIT'));
+    else {
+      const files = rep.files || {};
+      const fs = hostStatus(files.status);
+      const n = Number(files.removed) || 0;
+      const filesKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
+      if (fs === OK) lines.push(line('files', OK, filesKey, [n]));
+      else lines.push(line('files', fs === NOTICE ? NOTICE : FAILED, 'receiptFilesFailed',
+        [n, Number(files.failed) || 0], 'retry'));
+    }
+    // An old report (already_ended) says nothing about the clipboard or recent documents now.
+    if (endedElsewhere) {
+      lines.push(line('clipboard', FAILED, 'receiptClipboardUnverified', [], 'retry'));
+      lines.push(line('recent', FAILED, 'receiptRecentUnverified', [], 'retry'));
+    } else {
+      const clip = rep.clipboard || {};
+      const cs = hostStatus(clip.status);
+      if (cs === OK) lines.push(line('clipboard', OK, 'receiptClipboard'));
+      else if (clip.status === 'disabled') lines.push(line('clipboard', NOTICE, 'receiptClipboardDisabled'));
+      else if (cs === NOTICE) lines.push(line('clipboard', NOTICE, 'receiptClipboardSkipped'));
+      else lines.push(line('clipboard', FAILED, 'receiptClipboardFailed', [], 'retry'));
+      const rec = rep.recent_documents || {};
+      const rs = hostStatus(rec.status);
+      if (rs === OK) lines.push(line('recent', OK, 'receiptRecent'));
+      else if (rs === NOTICE) lines.push(line('recent', NOTICE, 'receiptRecentSkipped'));
+      else lines.push(line('recent', FAILED, 'receiptRecentFailed', [], 'retry'));
+    }
   }
 
   return { status: overallStatus(lines), lines };
+}
+
+/**
+ * The files line when the host never registered this accompaniment (no session id from
+ * session.start): not verified, and why, from the code of the last start attempt.
+ */
+function notTracked(startCode) {
+  return line('files', FAILED, startCode === 'busy' ? 'receiptFilesNotTrackedBusy' : 'receiptFilesNotTracked', [], 'tellIT');
+}
+
+/**
+ * The receipt as kept on disk (storage.local): the names of the sites used are replaced by their
+ * count (the lines that name sites get their `…Count` key). The receipt with the names is kept in
+ * memory only (storage.session) for the popup.
+ */
+export function withoutNames(receipt) {
+  const NAMED = { receiptLogout: 'receiptLogoutCount', receiptLogoutFailed: 'receiptLogoutFailedCount', receiptLogoutUnverified: 'receiptLogoutUnverifiedCount' };
+  return {
+    ...receipt,
+    lines: (receipt.lines || []).map((l) => (NAMED[l.key]
+      ? { ...l, key: NAMED[l.key], subs: [String(Number(l.sites) || 0)] }
+      : l)),
+  };
 }
 
 /** clean when every line is ok or notice; failed when no line is ok; partial otherwise. */

@@ -12,17 +12,76 @@ export function emptySession() {
   return { state: 'none' };
 }
 
-/** A new active session. `host` is the host's session.start result (or null if missing). */
-export function startSession({ now, scope, host = null, hostCode = '' }) {
-  const startedAt = host && host.started_at ? Math.min(now, Date.parse(host.started_at) || now) : now;
+/**
+ * A new active session, started at the aidant's click (`now`, taken before any host call: pages
+ * visited while the host answers belong to the session). The host registers it afterwards
+ * (hostRegistered / hostAttemptFailed): until then `host.state` is 'pending' and no host session
+ * id is known.
+ */
+export function startSession({ now, scope }) {
   return {
     state: 'active',
-    startedAt,
+    startedAt: now,
     scope,
     used: {},
     tabIds: [],
     stores: [],
-    host: host ? { available: true, sessionId: host.session_id || '' } : { available: false, code: hostCode },
+    host: { state: 'pending', sessionId: '', code: '', attempts: 0, nextAt: 0 },
+  };
+}
+
+// Registering the session with the host (session.start). A start that fails is tried again while
+// the accompaniment goes on: `busy` (the logon clean or another browser holds the session lock)
+// lasts seconds. Bounded: after the last delay the files are said unverified, with the reason.
+// Codes that no wait can change stop at once.
+export const RETRY_DELAYS_MS = Object.freeze([1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000, 60000, 60000]);
+const FINAL_CODES = new Set(['host_missing', 'host_forbidden', 'forbidden', 'unknown_cmd', 'bad_request']);
+
+/** The host answered session.start: its session id is this accompaniment's. */
+export function hostRegistered(session, result) {
+  const prev = session.host || {};
+  const id = result && typeof result.session_id === 'string' ? result.session_id : '';
+  if (!id) return hostAttemptFailed(session, 'host_error', 0);
+  return { ...session, host: { ...prev, state: 'ok', sessionId: id, code: '', attempts: (prev.attempts || 0) + 1, nextAt: 0 } };
+}
+
+/** An attempt failed with `code` at `now`: retry later (`nextAt`), or give up ('failed'). */
+export function hostAttemptFailed(session, code, now) {
+  const prev = session.host || {};
+  const attempts = (prev.attempts || 0) + 1;
+  const last = FINAL_CODES.has(code) || attempts > RETRY_DELAYS_MS.length;
+  return {
+    ...session,
+    host: { ...prev, state: last ? 'failed' : 'retrying', sessionId: '', code: code || 'host_error', attempts,
+      nextAt: last ? 0 : now + RETRY_DELAYS_MS[attempts - 1] },
+  };
+}
+
+/** Whether the host registration must be tried (again) for this session. */
+export function needsRegistration(session) {
+  const h = session && session.host;
+  return !!session && session.state === 'active' && !!h && !h.sessionId && (h.state === 'pending' || h.state === 'retrying');
+}
+
+/**
+ * The session as kept on disk once the cleanup is done: what the person did (the registry sites
+ * used and their host names, tab ids, cookie stores) is dropped; the start and end times, the scope
+ * and the host session id (not personal, and needed to judge a retry's report) stay.
+ * `endAsked`: the host session an end of this accompaniment asked the host to end (set when an
+ * end begins): a later report for it saying `already_ended` is this accompaniment's own.
+ */
+export function endedSession(session, endedAt) {
+  const h = session.host || {};
+  return {
+    state: 'ended',
+    startedAt: session.startedAt,
+    endedAt,
+    scope: session.scope,
+    used: {},
+    tabIds: [],
+    stores: [],
+    host: { state: h.state || 'failed', sessionId: h.sessionId || '', code: h.code || '', attempts: h.attempts || 0, nextAt: 0,
+      endAsked: h.endAsked || h.sessionId || '' },
   };
 }
 

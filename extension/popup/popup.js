@@ -24,15 +24,44 @@ function showSession() {
   else $('session-state').textContent = t('sessionNone');
 }
 
+// The host's registration of the accompaniment (background.js registerHost): said at once when it
+// failed, while it is tried again, and when it gave up.
+function showHost(host) {
+  const el = $('host-state');
+  let key = '';
+  if (sessionState === 'active' && host) {
+    if (host.state === 'retrying') key = host.code === 'busy' ? 'hostBusyRetrying' : 'hostNoAnswerRetrying';
+    // host_missing: the policy line above already says the component is not installed.
+    else if (host.state === 'failed') key = host.code === 'host_missing' ? '' : 'hostGaveUp';
+    else if (host.state === 'ok' && host.attempts > 1) key = 'hostTracking';
+  }
+  el.textContent = key ? t(key) : '';
+  el.hidden = !key;
+  el.className = `host-state ${host && host.state === 'ok' ? 'ok' : 'warn'}`;
+}
+
+/** The receipt with the names of the sites, kept in memory only; the one on disk counts them. */
+async function receiptToShow(receipt) {
+  try {
+    const { last } = b.storage.session ? await b.storage.session.get('last') : {};
+    if (last && last.receipt && last.receipt.finishedAt === receipt.finishedAt) return last.receipt;
+  } catch {
+    // not readable here: the copy from disk
+  }
+  return receipt;
+}
+
 const PHASES = { logout: 'progressLogout', browser: 'progressBrowser', host: 'progressHost', verify: 'progressVerify', done: 'progressDone' };
 
-function showRun(run) {
+async function showRun(run) {
   if (!run) return;
   $('progress').textContent = PHASES[run.phase] ? t(PHASES[run.phase]) : '';
   if (run.phase === 'done' && run.receipt) {
     sessionState = 'ended';
     showSession();
-    renderReceipt(document, run.receipt, t);
+    showHost(null);
+    const receipt = await receiptToShow(run.receipt);
+    renderReceipt(document, receipt, t);
     $('receipt').hidden = false;
     $('retry').hidden = run.receipt.status === 'clean';
     $('receipt').focus();
@@ -54,6 +83,7 @@ async function refresh() {
   p.className = `policy ${s.policy.level}`;
   renderReminders(document, s.reminders);
   showSession();
+  showHost(s.session.host);
   if (s.run && s.run.phase !== 'idle' && sessionState !== 'active') showRun(s.run);
 }
 
@@ -100,6 +130,9 @@ $('retry').addEventListener('click', () => doEnd(true));
 
 b.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.run) showRun(changes.run.newValue);
+  if (area === 'local' && changes.session && changes.session.newValue && sessionState === 'active') {
+    showHost(changes.session.newValue.host);
+  }
 });
 
 localizePage(document, t);

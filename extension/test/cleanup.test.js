@@ -35,6 +35,7 @@ function scenario(opts = {}) {
   const session = {
     state: 'ending', startedAt: START, scope: 'session', tabIds: [2],
     used: { caf: { hosts: ['www.caf.fr'] }, ameli: { hosts: ['assure.ameli.fr'] } }, stores: ['0'],
+    host: { state: 'ok', sessionId: 's' }, // END_REPORT's session
   };
   const ctx = {
     b, host: createHostClient(b.runtime), browser: 'chromium', session, registry,

@@ -10,7 +10,7 @@ function event() {
   return {
     addListener: (fn) => listeners.add(fn),
     removeListener: (fn) => listeners.delete(fn),
-    emit: (...args) => [...listeners].forEach((fn) => fn(...args)),
+    emit: (...args) => [...listeners].map((fn) => fn(...args)), // what each listener returned
     get size() { return listeners.size; },
   };
 }
@@ -166,11 +166,59 @@ export function fakeBrowser(opts = {}) {
       },
     },
     runtime: {
+      id: opts.id || 'ibejdgljgikfdimkajilpemalnckncnm',
+      getURL: (p) => `${opts.origin || 'chrome-extension://ibejdgljgikfdimkajilpemalnckncnm/'}${p}`,
+      onMessage: event(),
+      onStartup: event(),
       async sendNativeMessage(name, msg) {
         calls.push(['sendNativeMessage', name, msg]);
         return state.host(msg);
       },
     },
+    // What background.js needs besides the cleanup (storage areas that copy values as the
+    // browser does, alarms and the action recorded).
+    storage: {
+      local: storageArea('local'),
+      session: storageArea('session'),
+      managed: { async get() { return {}; } },
+      onChanged: event(),
+    },
+    alarms: {
+      created: new Map(),
+      async create(name, info) { b.alarms.created.set(name, info); },
+      async clear(name) { return b.alarms.created.delete(name); },
+      onAlarm: event(),
+    },
+    action: { async setBadgeText() {}, async setBadgeBackgroundColor() {}, async setTitle() {} },
+    i18n: { getMessage: (k) => k, getUILanguage: () => 'fr' },
+    idle: { setDetectionInterval() {}, onStateChanged: event() },
+    extension: { async isAllowedIncognitoAccess() { return false; } },
+    scripting: { async executeScript() { return [{ result: true }]; } },
   };
+  b.tabs.get = async (id) => ({ ...state.tabs.find((t) => t.id === id) });
+  function storageArea(area) {
+    const data = {};
+    state.storage = state.storage || {};
+    state.storage[area] = data;
+    const pick = (keys) => (keys == null ? Object.keys(data) : [].concat(typeof keys === 'object' && !Array.isArray(keys) ? Object.keys(keys) : keys));
+    return {
+      async get(keys) {
+        const out = {};
+        for (const k of pick(keys)) if (Object.hasOwn(data, k)) out[k] = structuredClone(data[k]);
+        return out;
+      },
+      async set(items) {
+        const changes = {};
+        for (const [k, v] of Object.entries(items)) {
+          changes[k] = { oldValue: data[k], newValue: structuredClone(v) };
+          data[k] = structuredClone(v);
+        }
+        b.storage.onChanged.emit(changes, area);
+      },
+      async remove(keys) {
+        for (const k of [].concat(keys)) delete data[k];
+      },
+    };
+  }
   return b;
 }

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReceipt, overallStatus } from '../lib/receipt.js';
+import { buildReceipt, overallStatus, withoutNames } from '../lib/receipt.js';
 
 const hostOk = {
   ok: true,
   value: {
+    session_id: 'sid-1',
+    already_ended: false,
     status: 'clean',
     files: { status: 'clean', removed: 3, kept: 2, failed: 0, removed_bytes: 10 },
     clipboard: { status: 'cleared' },
@@ -15,7 +17,7 @@ const base = () => ({
   usedSites: [{ id: 'caf', name: 'CAF' }, { id: 'ameli', name: 'ameli' }],
   logout: [{ siteId: 'ameli', ok: true }],
   cookies: { ok: true }, siteData: { ok: true }, browsing: { ok: true }, tabs: { ok: true },
-  passwords: 'api', passwordsPolicy: false, host: hostOk,
+  passwords: 'api', passwordsPolicy: false, host: hostOk, hostSession: { id: 'sid-1', startCode: '', endedBefore: '' },
   verify: { cookiesLeft: {}, history: 0, downloads: 0 },
 });
 const lineOf = (r, id) => r.lines.find((l) => l.id === id);
@@ -23,7 +25,7 @@ const lineOf = (r, id) => r.lines.find((l) => l.id === id);
 test('everything done and verified: clean, with the sites used and the file count', () => {
   const r = buildReceipt(base());
   assert.equal(r.status, 'clean');
-  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'ok', key: 'receiptLogout', subs: ['CAF, ameli'] });
+  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'ok', key: 'receiptLogout', subs: ['CAF, ameli'], sites: 2 });
   assert.deepEqual(lineOf(r, 'files').subs, ['3']);
   assert.equal(lineOf(r, 'files').key, 'receiptFiles');
   assert.equal(lineOf(r, 'clipboard').key, 'receiptClipboard');
@@ -49,7 +51,7 @@ test('host timeout says retry', () => {
 test('a cookie found at verification fails logout for that site only, and the cookies line', () => {
   const r = buildReceipt({ ...base(), verify: { cookiesLeft: { ameli: 2 }, history: 0, downloads: 0 } });
   assert.equal(r.status, 'partial');
-  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'failed', key: 'receiptLogoutFailed', subs: ['ameli'], action: 'retry' });
+  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'failed', key: 'receiptLogoutFailed', subs: ['ameli'], action: 'retry', sites: 1 });
   assert.equal(lineOf(r, 'cookies').status, 'failed');
 });
 
@@ -105,7 +107,7 @@ test('overall: failed only when nothing succeeded', () => {
 
 test('a used site the extension cannot see is "not verified", never clean', () => {
   const r = buildReceipt({ ...base(), verify: { cookiesLeft: {}, unverified: ['ameli', 'impots'], history: 0, downloads: 0 } });
-  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'partial', key: 'receiptLogoutUnverified', subs: ['ameli'], action: 'tellIT' });
+  assert.deepEqual(lineOf(r, 'logout'), { id: 'logout', status: 'partial', key: 'receiptLogoutUnverified', subs: ['ameli'], action: 'tellIT', sites: 1 });
   assert.equal(r.status, 'partial');
   assert.ok(!JSON.stringify(r).includes('impots'));
 });
@@ -140,4 +142,52 @@ test('Firefox outside private windows: the offline copies it keeps are said, not
   const later = buildReceipt({ ...base(), offlineCache: 'later' });
   assert.deepEqual(lineOf(later, 'offline'), { id: 'offline', status: 'notice', key: 'receiptOfflineCacheLater', subs: [] });
   assert.equal(lineOf(buildReceipt(base()), 'offline'), undefined, 'no such line where the browser clears them');
+});
+
+// Issue 16, case 6: « fichiers : rien à supprimer » must never come from a report of another session.
+test('files: unverified without a host session id, saying why the start failed', () => {
+  const none = { ...hostOk, value: { ...hostOk.value, session_id: 'previous', already_ended: true, files: { status: 'clean', removed: 0 } } };
+  const busy = buildReceipt({ ...base(), host: none, hostSession: { id: '', startCode: 'busy', endedBefore: '' } });
+  assert.deepEqual(lineOf(busy, 'files'), { id: 'files', status: 'failed', key: 'receiptFilesNotTrackedBusy', subs: [], action: 'tellIT' });
+  assert.notEqual(busy.status, 'clean');
+  assert.equal(lineOf(busy, 'clipboard').key, 'receiptClipboardUnverified', 'an old report says nothing of the clipboard now');
+  assert.equal(lineOf(busy, 'recent').key, 'receiptRecentUnverified');
+  const other = buildReceipt({ ...base(), host: none, hostSession: { id: '', startCode: 'timeout' } });
+  assert.equal(lineOf(other, 'files').key, 'receiptFilesNotTracked');
+  assert.equal(lineOf(buildReceipt({ ...base(), hostSession: undefined }), 'files').status, 'failed', 'no id given: never clean');
+  // The host answered no_session: it did answer; say what it said, not « did not answer ».
+  const noSession = buildReceipt({ ...base(), host: { ok: false, code: 'no_session' }, hostSession: { id: '', startCode: 'busy' } });
+  assert.equal(lineOf(noSession, 'files').key, 'receiptFilesNotTrackedBusy');
+  const lost = buildReceipt({ ...base(), host: { ok: false, code: 'no_session' } });
+  assert.equal(lineOf(lost, 'files').key, 'receiptFilesNoSession');
+  assert.equal(lineOf(buildReceipt({ ...base(), host: { ok: false, code: 'busy' } }), 'files').key, 'receiptHostBusy');
+});
+
+test('files: unverified when the report is of another session', () => {
+  const r = buildReceipt({ ...base(), host: { ok: true, value: { ...hostOk.value, session_id: 'other' } } });
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'failed', key: 'receiptFilesOtherSession', subs: [], action: 'tellIT' });
+  assert.equal(lineOf(r, 'clipboard').key, 'receiptClipboard', 'a fresh end (not already_ended) did clear the clipboard');
+  assert.notEqual(r.status, 'clean');
+});
+
+test('files: already_ended counts only for a session an earlier end of this accompaniment asked to end', () => {
+  const again = { ok: true, value: { ...hostOk.value, already_ended: true } };
+  const elsewhere = buildReceipt({ ...base(), host: again });
+  assert.equal(lineOf(elsewhere, 'files').key, 'receiptFilesEndedElsewhere');
+  assert.equal(lineOf(elsewhere, 'files').status, 'failed');
+  assert.notEqual(elsewhere.status, 'clean');
+  // « Réessayer » (or recovery after a crash mid-end): the host keeps the report of our own end.
+  const retry = buildReceipt({ ...base(), host: again, hostSession: { id: 'sid-1', endedBefore: 'sid-1' } });
+  assert.equal(lineOf(retry, 'files').key, 'receiptFiles');
+  assert.equal(retry.status, 'clean');
+});
+
+test('the receipt kept on disk has counts, never the names of the sites', () => {
+  const r = buildReceipt(base());
+  const disk = withoutNames(r);
+  assert.deepEqual(lineOf(disk, 'logout'), { id: 'logout', status: 'ok', key: 'receiptLogoutCount', subs: ['2'], sites: 2 });
+  assert.ok(!/CAF|ameli/.test(JSON.stringify(disk)));
+  const failed = withoutNames(buildReceipt({ ...base(), verify: { ...base().verify, cookiesLeft: { ameli: 1 } } }));
+  assert.deepEqual(lineOf(failed, 'logout').subs, ['1']);
+  assert.equal(lineOf(failed, 'logout').key, 'receiptLogoutFailedCount');
 });

@@ -3,20 +3,58 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry } from '../lib/registry.js';
 import {
-  badgeFor, emptySession, needsRecovery, noteCookie, noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf,
-  shouldEndOnIdle, startSession,
+  badgeFor, emptySession, endedSession, hostAttemptFailed, hostRegistered, needsRecovery, needsRegistration, noteCookie,
+  noteNavigation, noteOtherHost, otherHostsInHistory, otherHostsOf, RETRY_DELAYS_MS, shouldEndOnIdle, startSession,
 } from '../lib/session.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
 
-test('a session starts at the earlier of the browser and host start times', () => {
-  const s = startSession({ now: NOW, scope: 'session', host: { session_id: 'u', started_at: new Date(NOW - 5000).toISOString() } });
-  assert.equal(s.startedAt, NOW - 5000);
-  assert.equal(s.host.available, true);
-  const missing = startSession({ now: NOW, scope: 'all', hostCode: 'host_missing' });
-  assert.deepEqual(missing.host, { available: false, code: 'host_missing' });
-  assert.equal(missing.startedAt, NOW);
+test('a session starts at the click, before the host registers it', () => {
+  const s = startSession({ now: NOW, scope: 'session' });
+  assert.equal(s.state, 'active');
+  assert.equal(s.startedAt, NOW);
+  assert.deepEqual(s.host, { state: 'pending', sessionId: '', code: '', attempts: 0, nextAt: 0 });
+  assert.equal(needsRegistration(s), true);
+  // The host's own start time (a session it resumed) never moves the browser's: "since the start"
+  // removals and the memory-only records are keyed on the click.
+  const r = hostRegistered(s, { session_id: 'u', started_at: new Date(NOW - 5000).toISOString() });
+  assert.equal(r.startedAt, NOW);
+  assert.equal(r.host.sessionId, 'u');
+  assert.equal(r.host.state, 'ok');
+  assert.equal(needsRegistration(r), false);
+});
+
+test('a failed registration is tried again with a growing delay, bounded; final codes stop at once', () => {
+  let s = startSession({ now: NOW, scope: 'session' });
+  s = hostAttemptFailed(s, 'busy', NOW);
+  assert.equal(s.host.state, 'retrying');
+  assert.equal(s.host.nextAt, NOW + RETRY_DELAYS_MS[0]);
+  s = hostAttemptFailed(s, 'busy', NOW + 1000);
+  assert.equal(s.host.nextAt, NOW + 1000 + RETRY_DELAYS_MS[1]);
+  for (let i = 2; i < RETRY_DELAYS_MS.length; i++) s = hostAttemptFailed(s, 'busy', NOW);
+  assert.equal(s.host.state, 'retrying');
+  s = hostAttemptFailed(s, 'busy', NOW);
+  assert.equal(s.host.state, 'failed', `${RETRY_DELAYS_MS.length + 1} attempts, then given up`);
+  assert.equal(s.host.code, 'busy', 'the reason is kept for the receipt');
+  assert.equal(needsRegistration(s), false);
+  assert.ok(RETRY_DELAYS_MS.reduce((a, d) => a + d, 0) <= 5 * 60000, 'gives up within minutes');
+  const missing = hostAttemptFailed(startSession({ now: NOW, scope: 'all' }), 'host_missing', NOW);
+  assert.equal(missing.host.state, 'failed');
+  assert.equal(hostRegistered(startSession({ now: NOW, scope: 'all' }), {}).host.state, 'retrying', 'an answer without id is no registration');
+});
+
+test('the ended session keeps no site name, tab or store; the host session id stays, marked asked', () => {
+  let s = startSession({ now: NOW, scope: 'session' });
+  s = hostRegistered(s, { session_id: 'u' });
+  s = noteNavigation(s, registry, { tabId: 7, url: 'https://wwwd.caf.fr/compte', storeId: 'firefox-container-1' });
+  const e = endedSession({ ...s, state: 'ending' }, NOW + 60000);
+  assert.equal(e.state, 'ended');
+  assert.deepEqual([e.used, e.tabIds, e.stores], [{}, [], []]);
+  assert.ok(!/caf/i.test(JSON.stringify(e)));
+  assert.equal(e.host.sessionId, 'u');
+  assert.equal(e.host.endAsked, 'u');
+  assert.equal(e.startedAt, NOW);
 });
 
 test('navigations record registry sites (host names only) and tab ids', () => {

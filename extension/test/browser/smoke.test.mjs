@@ -10,7 +10,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -79,7 +79,8 @@ async function allCookies(browser) {
   return cookies;
 }
 
-test('start, visit caf.fr, end: cookies gone, file deleted, receipt clean', { timeout: 60000 }, async (t) => {
+/** A throwaway profile with the host registered, the fake caf.fr, Chromium and its service worker. */
+async function launch(t) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-smoke-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const hostBin = buildHost(tmp);
@@ -120,6 +121,11 @@ test('start, visit caf.fr, end: cookies gone, file deleted, receipt clean', { ti
   const worker = await swTarget.worker();
   const swLog = [];
   worker.on('console', (m) => swLog.push(m.text()));
+  return { tmp, udd, downloads, older, port, browser, worker, swLog, state: path.join(tmp, 'state') };
+}
+
+test('start, visit caf.fr, end: cookies gone, file deleted, receipt clean', { timeout: 60000 }, async (t) => {
+  const { downloads, older, port, browser, worker, swLog } = await launch(t);
   const popup = await browser.newPage();
   popup.on('pageerror', (err) => swLog.push(`popup: ${err.message}`));
   popup.on('console', (m) => swLog.push(`popup console: ${m.text()}`));
@@ -176,4 +182,115 @@ test('start, visit caf.fr, end: cookies gone, file deleted, receipt clean', { ti
 
   const pages = await browser.pages();
   assert.ok(!pages.some((p) => p.url().includes('caf.fr')), 'the caf.fr tab is closed');
+});
+
+// Issue 16, cases 6 and 7, against the real host: its session lock (a flock on session.lock in
+// the state directory, host/internal/session/lock*.go) is held by another process — as the logon
+// `tablerase clean` or another browser's host holds it — when the aidant clicks « Début
+// d'accompagnement ».
+const MESSAGES = ['fr', 'en'].map((l) => JSON.parse(fs.readFileSync(path.join(extDir, '_locales', l, 'messages.json'), 'utf8')));
+const says = (key) => MESSAGES.map((m) => m[key].message);
+
+/** Holds the host's session lock until the returned function is called (or `ms` pass). */
+async function holdSessionLock(stateDir, ms) {
+  const dir = path.join(stateDir, 'tablerase');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Its own process group: flock's child (the shell, then sleep) holds the lock too, and is
+  // stopped with it.
+  const child = spawn('flock', ['-x', path.join(dir, 'session.lock'), '-c', `echo held; exec sleep ${ms / 1000}`],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('error', reject);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return async () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await exited;
+  };
+}
+
+async function hostLine(popup) {
+  return popup.$eval('#host-state', (el) => (el.hidden ? '' : el.textContent));
+}
+
+async function waitHostLine(popup, keys, ms) {
+  const want = keys.flatMap(says);
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    last = await hostLine(popup);
+    if (want.includes(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the popup never said ${keys.join(' or ')} (last: « ${last} »)`);
+}
+
+async function receiptOf(popup) {
+  await pollPage(popup, () => {
+    const r = document.getElementById('receipt');
+    return !r.hidden && !!r.dataset.status;
+  }, 20000);
+  return popup.$eval('#receipt', (el) => ({
+    status: el.dataset.status,
+    lines: [...el.querySelectorAll('li')].map((li) => `${li.dataset.line} ${li.className}: ${li.textContent}`),
+  }));
+}
+
+const realHost = process.env.TABLERASE_HOST !== 'fake' && fs.existsSync('/usr/bin/flock');
+
+test('lock busy at the start: a page visited meanwhile is removed, files are tracked once the host registers', { timeout: 60000, skip: !realHost && 'needs the real host and flock' }, async (t) => {
+  const { downloads, older, port, browser, worker, state } = await launch(t);
+  const popup = await browser.newPage();
+  await popup.goto(`chrome-extension://${EXT_ID}/popup/popup.html`);
+  await popup.waitForSelector('#start:not([hidden])');
+  // Held 4 s: the host's first session.start waits its 2 s and answers busy; a retry gets it.
+  const release = await holdSessionLock(state, 4000);
+  t.after(release);
+  await popup.click('#start');
+  await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 10000 });
+  // The aidant goes to the CAF at once, while the host is still waiting for its lock.
+  const site = await browser.newPage();
+  await site.goto(`https://www.caf.fr:${port}/`);
+  await popup.bringToFront();
+  await waitHostLine(popup, ['hostBusyRetrying'], 8000);
+  await waitHostLine(popup, ['hostTracking'], 15000);
+  const newFile = path.join(downloads, 'attestation.pdf');
+  fs.writeFileSync(newFile, '%PDF-1.4 test');
+
+  await popup.click('#end');
+  const receipt = await receiptOf(popup);
+  const history = await worker.evaluate(() => chrome.history.search({ text: '', startTime: 0, maxResults: 100 }));
+  assert.deepEqual(history.map((h) => new URL(h.url).hostname).filter((h) => h.endsWith('caf.fr')), [],
+    'the visit made while the host waited for its lock is removed');
+  assert.equal(receipt.status, 'clean', `receipt:\n${receipt.lines.join('\n')}`);
+  assert.equal(fs.existsSync(newFile), false, 'the file downloaded after the late registration is deleted');
+  assert.equal(fs.existsSync(older), true, 'the older file is kept');
+  const disk = JSON.stringify(await worker.evaluate(() => chrome.storage.local.get(null)));
+  assert.doesNotMatch(disk, /caf/i, 'no site name left in storage.local');
+});
+
+test('lock busy for the whole accompaniment: the popup says files are not tracked, the receipt says not verified', { timeout: 60000, skip: !realHost && 'needs the real host and flock' }, async (t) => {
+  const { downloads, browser, state } = await launch(t);
+  const popup = await browser.newPage();
+  await popup.goto(`chrome-extension://${EXT_ID}/popup/popup.html`);
+  await popup.waitForSelector('#start:not([hidden])');
+  const release = await holdSessionLock(state, 60000);
+  t.after(release);
+  await popup.click('#start');
+  await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 10000 });
+  await waitHostLine(popup, ['hostBusyRetrying'], 8000);
+  const newFile = path.join(downloads, 'attestation.pdf');
+  fs.writeFileSync(newFile, '%PDF-1.4 test');
+  await popup.click('#end');
+  const receipt = await receiptOf(popup);
+  const files = receipt.lines.find((l) => l.startsWith('files '));
+  assert.ok(files && files.startsWith('files failed') && says('receiptFilesNotTrackedBusy').some((m) => files.includes(m)),
+    `the files line says why they were not verified:\n${receipt.lines.join('\n')}`);
+  assert.notEqual(receipt.status, 'clean');
+  assert.equal(fs.existsSync(newFile), true, 'the file is still there, as the receipt says');
 });
