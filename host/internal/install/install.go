@@ -184,6 +184,13 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Every user's browser (and, with hooks, every user's logon) will run the
+	// host: a binary a non-administrator can change would run as anyone.
+	if o.Level == System && (!o.NoManifests || o.Hooks) {
+		if err := CheckHostBinary(o.Env, o.HostPath); err != nil {
+			return res, err
+		}
+	}
 	recPath, err := RecordPath(o.Env, o.Level)
 	if err != nil {
 		return res, err
