@@ -58,10 +58,14 @@ func hostBinaryCheck(env policy.Env, p string) Check {
 	}
 	c.Status = Fail
 	c.detail = err.Error() // holds the path: text output only
-	if env.OS == "windows" {
+	switch env.OS {
+	case "windows":
 		c.FixFR = `Réinstaller avec le MSI (C:\Program Files\TableRase), ou copier tablerase.exe dans un dossier de C:\Program Files que seuls les administrateurs peuvent modifier, puis relancer « tablerase install --system » depuis là.`
 		c.FixEN = `Reinstall with the MSI (C:\Program Files\TableRase), or copy tablerase.exe to a folder under C:\Program Files that only administrators can change, then run "tablerase install --system" from there.`
-	} else {
+	case "darwin":
+		c.FixFR = "Copier tablerase dans un dossier que seul root peut modifier, par exemple /Library/Application Support/TableRase/ (pas /usr/local, que Homebrew confie à un utilisateur ; propriétaire root, mode 0755, le programme aussi), puis relancer « sudo tablerase install --system » depuis là."
+		c.FixEN = `Copy tablerase to a folder only root can change, for example /Library/Application Support/TableRase/ (not /usr/local, which Homebrew gives to a user; owned by root, mode 0755, the binary too), then run "sudo tablerase install --system" from there.`
+	default:
 		c.FixFR = "Copier tablerase dans un dossier que seul root peut modifier, par exemple /usr/local/lib/tablerase/ (propriétaire root, mode 0755, le programme aussi), puis relancer « sudo tablerase install --system » depuis là."
 		c.FixEN = `Copy tablerase to a folder only root can change, for example /usr/local/lib/tablerase/ (owned by root, mode 0755, the binary too), then run "sudo tablerase install --system" from there.`
 	}

@@ -83,6 +83,7 @@ func (e *UnsafePathError) Unwrap() error { return e.Err }
 // Fix texts. The host one names the .deb's and the MSI's places.
 const (
 	fixHostUnix    = "copy tablerase to a folder only root can change, for example /usr/local/lib/tablerase/ (owned by root, mode 0755, the binary too), then run install --system from there or with --host-path"
+	fixHostDarwin  = "copy tablerase to a folder only root can change, for example /Library/Application Support/TableRase/ (what scripts/install.sh uses; not /usr/local, which Homebrew gives to a user), owned by root, mode 0755, the binary too, then run install --system from there or with --host-path"
 	fixHostWindows = `install with the MSI (C:\Program Files\TableRase), or copy tablerase.exe to a folder under C:\Program Files that only administrators can change, then run install --system from there`
 )
 
@@ -179,9 +180,9 @@ func CheckHostBinary(env policy.Env, p string) error {
 	err := checkHostBinary(env, p)
 	var ue *UnsafePathError
 	if errors.As(err, &ue) && ue.Fix == "" {
-		ue.Fix = fixHostUnix
-		if env.OS == "windows" {
-			ue.Fix = fixHostWindows
+		ue.Fix = map[string]string{"windows": fixHostWindows, "darwin": fixHostDarwin}[env.OS]
+		if ue.Fix == "" {
+			ue.Fix = fixHostUnix
 		}
 	}
 	return err
