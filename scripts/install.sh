@@ -58,6 +58,8 @@ fi
 [ -f "$binary" ] || { echo "install.sh: $binary not found (build it with scripts/build.sh, or give --binary)" >&2; exit 1; }
 
 mkdir -p "$root$dir" "$(dirname "$root$link")"
+# install --system refuses a binary in a folder others can write: do not depend on the umask.
+[ "$level" = system ] && chmod 0755 "$root$dir"
 cp "$binary" "$root$host.new" && chmod 0755 "$root$host.new" && mv -f "$root$host.new" "$root$host"
 ln -sf "$host" "$root$link"
 run install --$level --browsers "$browsers" $policies

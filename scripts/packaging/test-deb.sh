@@ -44,6 +44,7 @@ host doctor --json > "$work/doctor.json"
 grep -c '"private": "forced"' "$work/doctor.json" >/dev/null || fail "doctor does not see Firefox's forced private mode"
 [ -L "$R/etc/systemd/user/default.target.wants/tablerase-clean.service" ] || fail "logon hook not enabled"
 tr -d ' \n' < "$work/doctor.json" | grep -q '"id":"hook","required":false,"status":"ok"' || fail "doctor does not see the logon hook"
+tr -d ' \n' < "$work/doctor.json" | grep -q '"id":"host_binary","required":true,"status":"ok"' || fail "doctor does not vouch for the host binary"
 if [ $mode = system ] && command -v systemd-analyze >/dev/null; then
   systemd-analyze verify --user /etc/systemd/user/tablerase-clean.service || fail "the hook unit does not verify"
 fi

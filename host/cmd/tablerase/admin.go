@@ -101,7 +101,10 @@ func parseBrowsers(s string) ([]policy.Browser, error) {
 
 // hint turns an install error into what the admin should do next.
 func hint(err error) string {
+	var unsafe *install.UnsafePathError
 	switch {
+	case errors.As(err, &unsafe) && unsafe.Fix != "":
+		return unsafe.Fix
 	case errors.Is(err, fs.ErrPermission):
 		return "run as root / administrator (sudo tablerase …), or use --user"
 	case errors.Is(err, install.ErrNoBrowser):

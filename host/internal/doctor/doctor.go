@@ -46,7 +46,7 @@ const (
 
 // Check is one line of the diagnosis.
 type Check struct {
-	ID       string `json:"id"` // "manifest", "policy", "config", "folder", "hook", "state", "cleanups", "browsers"
+	ID       string `json:"id"` // "manifest", "host_binary", "policy", "config", "folder", "hook", "state", "cleanups", "browsers"
 	Browser  string `json:"browser,omitempty"`
 	Label    string `json:"label,omitempty"` // watched folder label
 	Required bool   `json:"required"`
@@ -110,6 +110,7 @@ func Run(ctx context.Context, in Inputs) Report {
 			r.Checks = append(r.Checks, policyCheck(b, br))
 		}
 	}
+	r.Checks = append(r.Checks, hostBinaryChecks(in)...)
 	if present == 0 {
 		r.Checks = append(r.Checks, Check{ID: "browsers", Required: true, Status: Fail,
 			FR:    "Aucun navigateur pris en charge trouvé (Chrome, Chromium, Edge, Brave, Firefox)",

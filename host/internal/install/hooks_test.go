@@ -14,6 +14,7 @@ func TestLinuxHooksRoundTrip(t *testing.T) {
 	for _, level := range []Level{System, User} {
 		env := linuxEnv(t)
 		touch(t, env, "/usr/bin/chromium", "")
+		touch(t, env, "/opt/Table Rase/tablerase", "")
 		before := snapshot(t, env.Root)
 		o := Options{Env: env, Level: level, HostPath: "/opt/Table Rase/tablerase", Hooks: true}
 		if _, err := Install(context.Background(), o); err != nil {

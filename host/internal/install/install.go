@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	pathpkg "path"
 	"path/filepath"
@@ -183,6 +184,13 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Every user's browser (and, with hooks, every user's logon) will run the
+	// host: a binary a non-administrator can change would run as anyone.
+	if o.Level == System && (!o.NoManifests || o.Hooks) {
+		if err := CheckHostBinary(o.Env, o.HostPath); err != nil {
+			return res, err
+		}
+	}
 	recPath, err := RecordPath(o.Env, o.Level)
 	if err != nil {
 		return res, err
@@ -330,26 +338,71 @@ func (r *runner) writePolicies(b policy.Browser) error {
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
 	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
-		file := r.o.Env.Expand(f.File)
-		if !r.o.Env.Absolute(file) {
+		file, folder := r.o.Env.Expand(f.File), r.o.Env.Expand(f.Folder)
+		if !r.o.Env.Absolute(file) || !r.o.Env.Absolute(folder) {
 			continue
 		}
-		if f.IfExists != "" {
-			if _, err := os.Stat(r.o.Env.Path(r.o.Env.Expand(f.IfExists))); err != nil {
-				continue
-			}
-		}
-		if err := r.mergeFirefoxFile(file, vals); err != nil {
+		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (r *runner) mergeFirefoxFile(file string, vals map[string]any) error {
-	local := r.o.Env.Path(file)
-	old, err := os.ReadFile(local)
-	created := errors.Is(err, os.ErrNotExist)
+// openFirefoxFolder opens the folder of file, a policies.json of the Firefox
+// folder folder, without following links (safepath.go), creating missing
+// folders when create is set: the Firefox folder itself (and above) only
+// when createFolder. It returns a nil folder and nil error when that Firefox is
+// not there: its folder is missing, or reached through a link above it (a
+// distribution's own layout, /usr/lib64 -> lib: noted, never followed).
+func (r *runner) openFirefoxFolder(file, folder string, createFolder, create bool) (securedFolder, error) {
+	dir := targetPath(file, len(mustComponents(file))-1)
+	strict := len(mustComponents(folder)) - 1
+	spec := folderSpec{Path: dir, Strict: strict, Create: 1 << 30}
+	if create && createFolder {
+		spec.Create = 0 // /etc/firefox/policies: only /etc is there before (in a sandbox, not even that)
+	} else if create {
+		spec.Create = strict + 1
+	}
+	d, created, err := openSecured(r.o.Env, spec)
+	for _, c := range created {
+		if r.rec != nil && !slices.Contains(r.rec.Dirs, c) {
+			r.rec.Dirs = append(r.rec.Dirs, c)
+		}
+	}
+	var ue *UnsafePathError
+	switch {
+	case errors.As(err, &ue) && ue.Reason == ReasonLink && ue.depth < strict:
+		r.logf("note: %s not examined: %s is a link, never followed", folder, ue.Path)
+		return nil, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case err != nil:
+		return nil, err
+	}
+	return d, nil
+}
+
+func mustComponents(p string) []string {
+	c, _ := components(p)
+	return c
+}
+
+func (r *runner) mergeFirefoxFile(file, folder string, createFolder bool, vals map[string]any) error {
+	name := pathpkg.Base(strings.ReplaceAll(file, `\`, "/"))
+	d, err := r.openFirefoxFolder(file, folder, createFolder, !r.o.DryRun)
+	if errors.Is(err, fs.ErrNotExist) {
+		if r.o.DryRun && (createFolder || r.firefoxThere(folder)) {
+			r.logf("merge %s", file)
+		}
+		return nil // no Firefox there
+	}
+	if err != nil || d == nil {
+		return err
+	}
+	defer d.Close()
+	old, err := d.ReadFile(name)
+	created := errors.Is(err, fs.ErrNotExist)
 	if err != nil && !created {
 		return err
 	}
@@ -362,20 +415,27 @@ func (r *runner) mergeFirefoxFile(file string, vals map[string]any) error {
 	}
 	merged, edit, err := policy.MergeFirefox(old, vals, prior)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", file, err)
 	}
 	r.logf("merge %s", file)
 	if r.o.DryRun {
 		return nil
 	}
-	if err := r.mkdirs(file); err != nil {
-		return err
-	}
-	if err := writeFile(local, merged, 0o644); err != nil {
+	if err := d.WriteFile(name, merged); err != nil {
 		return err
 	}
 	r.rec.addFile(FileEntry{Path: file, Created: created, Firefox: &edit})
 	return nil
+}
+
+// firefoxThere reports whether the Firefox folder exists (dry run), checked
+// the same way as for writing.
+func (r *runner) firefoxThere(folder string) bool {
+	d, _, err := openSecured(r.o.Env, folderSpec{Path: folder, Strict: len(mustComponents(folder)) - 1, Create: 1 << 30})
+	if d != nil {
+		d.Close()
+	}
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 func (r *runner) writeRegistryPolicies(b policy.Browser, vals map[string]any) error {

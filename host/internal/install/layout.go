@@ -82,21 +82,27 @@ var recordPaths = map[string]map[Level][]string{
 
 // firefoxPolicyFiles lists, per OS, the policies.json files install merges
 // into: Mozilla's system file on Linux always, and the distribution folder of
-// each Firefox found (Debian's firefox-esr reads only that one).
-var firefoxPolicyFiles = map[string][]struct{ File, IfExists string }{
+// each Firefox found (Debian's firefox-esr reads only that one). Folder is
+// the Firefox folder: from it down, every folder must be the administrator's
+// alone (safepath.go). Create says whether Folder itself may be created
+// (/etc/firefox); otherwise a missing Folder means no Firefox there.
+var firefoxPolicyFiles = map[string][]struct {
+	File, Folder string
+	Create       bool
+}{
 	"linux": {
-		{"/etc/firefox/policies/policies.json", ""},
-		{"/usr/lib/firefox-esr/distribution/policies.json", "/usr/lib/firefox-esr"},
-		{"/usr/lib/firefox/distribution/policies.json", "/usr/lib/firefox"},
-		{"/usr/lib64/firefox/distribution/policies.json", "/usr/lib64/firefox"},
-		{"/opt/firefox/distribution/policies.json", "/opt/firefox"},
+		{"/etc/firefox/policies/policies.json", "/etc/firefox", true},
+		{"/usr/lib/firefox-esr/distribution/policies.json", "/usr/lib/firefox-esr", false},
+		{"/usr/lib/firefox/distribution/policies.json", "/usr/lib/firefox", false},
+		{"/usr/lib64/firefox/distribution/policies.json", "/usr/lib64/firefox", false},
+		{"/opt/firefox/distribution/policies.json", "/opt/firefox", false},
 	},
 	"windows": {
-		{`%ProgramFiles%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles%\Mozilla Firefox`},
-		{`%ProgramFiles(x86)%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles(x86)%\Mozilla Firefox`},
+		{`%ProgramFiles%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles%\Mozilla Firefox`, false},
+		{`%ProgramFiles(x86)%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles(x86)%\Mozilla Firefox`, false},
 	},
 	"darwin": {
-		{"/Applications/Firefox.app/Contents/Resources/distribution/policies.json", "/Applications/Firefox.app"},
+		{"/Applications/Firefox.app/Contents/Resources/distribution/policies.json", "/Applications/Firefox.app", false},
 	},
 }
 

@@ -74,7 +74,8 @@ func Uninstall(ctx context.Context, o Options) (Result, error) {
 
 // splitPolicies splits a record into its policy entries and the rest.
 func splitPolicies(rec *Record) (pol, rest *Record) {
-	pol = &Record{Version: rec.Version, Level: rec.Level, HostPath: rec.HostPath}
+	// Both halves keep the folders: each removes those left empty.
+	pol = &Record{Version: rec.Version, Level: rec.Level, HostPath: rec.HostPath, Dirs: rec.Dirs}
 	rest = &Record{Version: rec.Version, Level: rec.Level, HostPath: rec.HostPath, Dirs: rec.Dirs, Tasks: rec.Tasks}
 	for _, f := range rec.Files {
 		if f.Firefox != nil || pathpkg.Base(f.Path) == policy.PolicyFileName {
@@ -144,8 +145,16 @@ func (r *runner) removeFile(path string) error {
 }
 
 func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bool) error {
-	local := r.o.Env.Path(path)
-	old, err := os.ReadFile(local)
+	d, err := r.openFirefoxFolder(path, r.firefoxFolderOf(path), false, false)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && d == nil {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	name := pathpkg.Base(strings.ReplaceAll(path, `\`, "/"))
+	old, err := d.ReadFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -156,14 +165,25 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if empty && created {
-		return r.removeFile(path)
-	}
-	r.logf("unmerge %s", path)
+	r.logf("%s %s", map[bool]string{true: "remove", false: "unmerge"}[empty && created], path)
 	if r.o.DryRun {
 		return nil
 	}
-	return writeFile(local, out, 0o644)
+	if empty && created {
+		return d.Remove(name)
+	}
+	return d.WriteFile(name, out)
+}
+
+// firefoxFolderOf returns the Firefox folder of a recorded policies.json:
+// from the layout table, else (a record from another layout) its own folder.
+func (r *runner) firefoxFolderOf(path string) string {
+	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+		if r.o.Env.Expand(f.File) == path {
+			return r.o.Env.Expand(f.Folder)
+		}
+	}
+	return targetPath(path, len(mustComponents(path))-1)
 }
 
 func (r *runner) undoReg(e RegEntry) error {

@@ -19,7 +19,9 @@ func windowsEnv(t *testing.T) policy.Env {
 	root := t.TempDir()
 	vars := map[string]string{"ProgramFiles": `C:\Program Files`, "ProgramFiles(x86)": `C:\Program Files (x86)`,
 		"LOCALAPPDATA": `C:\Users\aidant\AppData\Local`, "ProgramData": `C:\ProgramData`}
-	return policy.Env{OS: "windows", Root: root, Home: `C:\Users\aidant`, Getenv: func(k string) string { return vars[k] }}
+	env := policy.Env{OS: "windows", Root: root, Home: `C:\Users\aidant`, Getenv: func(k string) string { return vars[k] }}
+	touch(t, env, winHost, "") // install --system refuses a missing host binary
+	return env
 }
 
 func cloneReg(f fakeRegistry) fakeRegistry {
