@@ -61,14 +61,18 @@ func knownFolder(id *windows.KNOWNFOLDERID) string {
 
 func machinePlaces() []Place {
 	home := knownFolder(windows.FOLDERID_Profile)
+	env, _ := os.UserHomeDir() // %USERPROFILE%: the same folder, unless something changed it
 	if home == "" {
-		home, _ = os.UserHomeDir()
+		home = env
 	}
 	profiles := knownFolder(windows.FOLDERID_UserProfiles)
 	if profiles == "" && home != "" {
 		profiles = filepath.Dir(home)
 	}
 	out := homePlaces(home, profiles)
+	if env != "" && !strings.EqualFold(filepath.Clean(env), filepath.Clean(home)) {
+		out = append(out, Place{Path: env, Code: CodeHome})
+	}
 	for _, id := range []*windows.KNOWNFOLDERID{windows.FOLDERID_Windows, windows.FOLDERID_ProgramFiles,
 		windows.FOLDERID_ProgramFilesX86, windows.FOLDERID_ProgramFilesX64} {
 		if p := knownFolder(id); p != "" {
