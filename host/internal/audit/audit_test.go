@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 type fakeOSLog struct{ lines []string }
@@ -60,7 +62,7 @@ func TestSessionEndGoesToTheOSLog(t *testing.T) {
 }
 
 func TestOpenRotatesPastMaxSizeAndIsPrivate(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	path := filepath.Join(dir, FileName)
 	os.WriteFile(path, bytes.Repeat([]byte("x"), MaxSize+1), 0o600)
 	l, err := Open(dir, nil)

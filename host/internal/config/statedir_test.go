@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func TestStateDirCreatedPrivate(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "a", "b", "state")
+	dir := filepath.Join(testenv.TempDir(t), "a", "b", "state")
 	if err := ensurePrivateDir(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestStateDirCreatedPrivate(t *testing.T) {
 }
 
 func TestStateDirRefusesSymlink(t *testing.T) {
-	base := t.TempDir()
+	base := testenv.TempDir(t)
 	target := filepath.Join(base, "elsewhere")
 	if err := os.Mkdir(target, 0o755); err != nil {
 		t.Fatal(err)

@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 const hostPath = "/usr/lib/tablerase/tablerase"
 
 func linuxEnv(t *testing.T) policy.Env {
 	t.Helper()
-	return policy.Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	return policy.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 }
 
 // touch creates files under the env root (browser binaries, existing policies).

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func env(t *testing.T, files map[string]string) Env {
 	t.Helper()
-	e := Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for p, c := range files {
 		full := e.Path(p)
 		os.MkdirAll(filepath.Dir(full), 0o755)
@@ -228,7 +230,7 @@ func TestEnvPathAndExpand(t *testing.T) {
 
 // BenchmarkReadFrom measures the policy report that every hello carries.
 func BenchmarkReadFrom(b *testing.B) {
-	e := Env{OS: "linux", Root: b.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := Env{OS: "linux", Root: testenv.TempDir(b), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/firefox"} {
 		os.MkdirAll(filepath.Dir(e.Path(p)), 0o755)
 		os.WriteFile(e.Path(p), nil, 0o755)

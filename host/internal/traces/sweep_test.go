@@ -7,6 +7,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 // touch creates dir/name with the given modification time.
@@ -39,7 +41,7 @@ func listAll(t *testing.T, root string) []string {
 }
 
 func TestWindowsRecentSession(t *testing.T) {
-	recent := t.TempDir()
+	recent := testenv.TempDir(t)
 	before, after := mark.Since.Add(-time.Hour), mark.Since.Add(time.Minute)
 	touch(t, recent, "planning été.odt.lnk", before)
 	touch(t, recent, "attestation CAF.pdf.lnk", after)
@@ -49,7 +51,7 @@ func TestWindowsRecentSession(t *testing.T) {
 	touch(t, recent, "AutomaticDestinations/9b9cdc69c1c24e2b.automaticDestinations-ms", before)
 	touch(t, recent, "AutomaticDestinations/f01b4d95cf55d32a.automaticDestinations-ms", after)
 	touch(t, recent, "CustomDestinations/28c8b86deab549a1.customDestinations-ms", after)
-	outside := t.TempDir()
+	outside := testenv.TempDir(t)
 	touch(t, outside, "secret.lnk", after)
 	if err := os.Symlink(filepath.Join(outside, "secret.lnk"), filepath.Join(recent, "link.lnk")); err != nil {
 		t.Fatal(err)
@@ -83,7 +85,7 @@ func TestWindowsRecentSession(t *testing.T) {
 }
 
 func TestSweepMissingAndSymlinkedFolder(t *testing.T) {
-	base := t.TempDir()
+	base := testenv.TempDir(t)
 	if got := clearWindowsRecent(context.Background(), filepath.Join(base, "none"), mark.cut(), true); got.Status != StatusNothing {
 		t.Fatalf("missing folder: %+v", got)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 var mark = RecentMark{Since: time.Date(2026, 11, 23, 14, 0, 0, 500_000_000, time.UTC)}
@@ -44,7 +46,7 @@ var (
 
 func writeXBEL(t *testing.T, content string, mode os.FileMode) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "recently-used.xbel")
+	path := filepath.Join(testenv.TempDir(t), "recently-used.xbel")
 	if err := os.WriteFile(path, []byte(content), mode); err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +122,7 @@ func TestXBELMalformedUntouched(t *testing.T) {
 }
 
 func TestXBELMissingAndSymlink(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "recently-used.xbel")
 	if got := rewriteXBEL(context.Background(), missing, mark.cut(), true); got.Status != StatusNothing {
 		t.Fatalf("missing file: %+v, want nothing", got)
