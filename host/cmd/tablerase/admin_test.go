@@ -15,6 +15,7 @@ import (
 // TestAdminRoundTrip drives install, doctor and uninstall as an admin would,
 // into a temporary root with every browser present.
 func TestAdminRoundTrip(t *testing.T) {
+	skipLinuxLayout(t)
 	root := testenv.TempDir(t)
 	t.Setenv("XDG_STATE_HOME", testenv.TempDir(t))
 	t.Setenv("TABLERASE_CONFIG", filepath.Join(testenv.TempDir(t), "absent.json"))
@@ -67,7 +68,7 @@ func TestInstallUsageErrors(t *testing.T) {
 		t.Errorf("unknown browser: %d %q", code, errb.String())
 	}
 	errb.Reset()
-	if code := runInstall([]string{"--user", "--policies", "--root", testenv.TempDir(t), "--host-path", "/x", "--browsers", "chromium"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "hint: add --system") {
+	if code := runInstall([]string{"--user", "--policies", "--root", testenv.TempDir(t), "--host-path", absHostPath, "--browsers", "chromium"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "hint: add --system") {
 		t.Errorf("policies at user level: %d %q", code, errb.String())
 	}
 }

@@ -57,6 +57,7 @@ type env struct {
 
 func newEnv(t *testing.T, configJSON string) *env {
 	t.Helper()
+	skipWithoutOwnAccount(t)
 	// A home named like a person (user names are personal data the logs must never hold); the
 	// temp dir's own name ("001") is too short to search for.
 	home := filepath.Join(testenv.TempDir(t), "jmdupont-home")

@@ -42,9 +42,9 @@ func snapshot(t *testing.T, root string) map[string]string {
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			b, _ := os.ReadFile(p)
-			out[strings.TrimPrefix(p, root)] = string(b)
+			out[filepath.ToSlash(strings.TrimPrefix(p, root))] = string(b)
 		} else if err == nil && p != root {
-			out[strings.TrimPrefix(p, root)+"/"] = "(folder)"
+			out[filepath.ToSlash(strings.TrimPrefix(p, root))+"/"] = "(folder)"
 		}
 		return nil
 	})

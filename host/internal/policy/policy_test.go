@@ -220,7 +220,7 @@ func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 
 func TestEnvPathAndExpand(t *testing.T) {
 	e := Env{OS: "windows", Root: "/tmp/r", Getenv: func(k string) string { return map[string]string{"ProgramFiles": `C:\Program Files`}[k] }}
-	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != "/tmp/r/Program Files/Mozilla Firefox/firefox.exe" {
+	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != filepath.FromSlash("/tmp/r/Program Files/Mozilla Firefox/firefox.exe") {
 		t.Errorf("path = %s", got)
 	}
 	if e.Absolute(e.Expand(`%LOCALAPPDATA%\x`)) {

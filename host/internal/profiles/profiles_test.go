@@ -1,3 +1,8 @@
+//go:build unix
+
+// The Unix layouts (~/.config, ~/.mozilla, ~/.cache) and locks (SingletonLock and lock symlinks
+// naming a pid). The Windows layouts and locks: profiles_windows_test.go.
+
 package profiles
 
 import (

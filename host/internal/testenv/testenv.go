@@ -82,3 +82,33 @@ func RemoveTree(dir string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Symlink makes a symbolic link for a test, or skips the test where none can be made: under Wine,
+// whose CreateSymbolicLinkW (Wine 8) returns success and creates nothing, and on a Windows account
+// without the right to make links (neither administrator nor Developer Mode).
+func Symlink(t testing.TB, target, link string) {
+	t.Helper()
+	if !TrySymlink(t, target, link) {
+		t.Skip("Wine cannot stand in for Windows here: Wine 8's CreateSymbolicLinkW reports success and makes no link")
+	}
+}
+
+// TrySymlink is Symlink for a test where the link is one case among others: it reports whether
+// the link was made instead of skipping.
+func TrySymlink(t testing.TB, target, link string) bool {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		if errors.Is(err, errPrivilegeNotHeld) {
+			t.Skip("this Windows account may not create symbolic links (needs administrator or Developer Mode)")
+		}
+		t.Fatalf("symlink: %v", err)
+	}
+	if _, err := os.Lstat(link); err != nil {
+		if Wine() {
+			t.Log("no link made: Wine 8's CreateSymbolicLinkW reports success and makes no link")
+			return false
+		}
+		t.Fatalf("symlink made but not found: %v", err)
+	}
+	return true
+}

@@ -10,3 +10,5 @@ import (
 var wine = sync.OnceValue(func() bool {
 	return windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil
 })
+
+var errPrivilegeNotHeld error = windows.ERROR_PRIVILEGE_NOT_HELD

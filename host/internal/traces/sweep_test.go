@@ -53,9 +53,7 @@ func TestWindowsRecentSession(t *testing.T) {
 	touch(t, recent, "CustomDestinations/28c8b86deab549a1.customDestinations-ms", after)
 	outside := testenv.TempDir(t)
 	touch(t, outside, "secret.lnk", after)
-	if err := os.Symlink(filepath.Join(outside, "secret.lnk"), filepath.Join(recent, "link.lnk")); err != nil {
-		t.Fatal(err)
-	}
+	linked := testenv.TrySymlink(t, filepath.Join(outside, "secret.lnk"), filepath.Join(recent, "link.lnk"))
 
 	got := clearWindowsRecent(context.Background(), recent, mark.cut(), false)
 	if got != (Outcome{Status: StatusCleared, Removed: 4}) {
@@ -68,6 +66,9 @@ func TestWindowsRecentSession(t *testing.T) {
 		"link.lnk", // a symlink is never followed nor removed
 		"planning été.odt.lnk",
 	}
+	if !linked {
+		want = append(want[:3], want[4:]...)
+	}
 	if names := listAll(t, recent); !equal(names, want) {
 		t.Fatalf("left %q\nwant %q", names, want)
 	}
@@ -79,7 +80,7 @@ func TestWindowsRecentSession(t *testing.T) {
 	if got != (Outcome{Status: StatusCleared, Removed: 3}) {
 		t.Fatalf("scope all: %+v, want 3 more removed", got)
 	}
-	if names := listAll(t, recent); !equal(names, []string{"desktop.ini", "link.lnk"}) {
+	if names := listAll(t, recent); !equal(names, []string{"desktop.ini", "link.lnk"}[:map[bool]int{true: 2, false: 1}[linked]]) {
 		t.Fatalf("scope all left %q", names)
 	}
 }
@@ -92,9 +93,7 @@ func TestSweepMissingAndSymlinkedFolder(t *testing.T) {
 	real := filepath.Join(base, "real")
 	touch(t, real, "a.lnk", mark.Since)
 	link := filepath.Join(base, "Recent")
-	if err := os.Symlink(real, link); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, real, link)
 	if got := clearWindowsRecent(context.Background(), link, mark.cut(), true); got.Code != CodeNotRegular {
 		t.Fatalf("symlinked folder: %+v, want not_regular", got)
 	}
