@@ -8,10 +8,10 @@ type testingT = testing.TB
 // the known folders of the user's profile (LocalAppData, Downloads), which no environment variable
 // moves, so a test cannot give a process an account of its own. The whole accompaniment of the
 // Windows binary, over stdio, is the Windows lane's (scripts/windows/test-wine.sh, in a throwaway
-// profile) and accompaniment_windows_test.go's.
+// profile).
 func skipWithoutOwnAccount(t testingT) {
 	t.Helper()
-	t.Skip("about the Unix account (HOME, XDG_*): on Windows the state and watched folders are known folders of the profile; see accompaniment_windows_test.go")
+	t.Skip("about the Unix account (HOME, XDG_*): on Windows the state and watched folders are known folders of the profile; the Windows lane runs the whole accompaniment in a throwaway profile")
 }
 
 // skipLinuxLayout: TestAdminRoundTrip installs into a Linux tree (/usr/bin, /etc); the Windows
