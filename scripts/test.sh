@@ -11,7 +11,10 @@ step "dependencies"
 apt_pkgs=()
 need() { command -v "$1" >/dev/null 2>&1 || apt_pkgs+=("$2"); }
 if [ $quick = 0 ]; then
-  need chromium chromium; need firefox-esr firefox-esr; need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools; need certutil libnss3-tools
+  need chromium chromium; need firefox-esr firefox-esr; need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+  # The Windows lane runs the Windows build under Wine (Debian's wine64 ships no /usr/bin/wine).
+  [ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1 || apt_pkgs+=(wine64)
+  need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools; need certutil libnss3-tools
   # French UI in both browsers, so the suite's receipts and screenshots show what an aidant sees.
   dpkg -s chromium-l10n >/dev/null 2>&1 || apt_pkgs+=(chromium-l10n)
   dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1 || apt_pkgs+=(firefox-esr-l10n-fr)
@@ -59,6 +62,9 @@ if [ "$(id -u)" = 0 ]; then
   setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR="$scratch" HOME="$scratch" "$scratch/wipe.test" -test.count=1
   rm -rf "$scratch"
 fi
+
+step "Windows lane: the Windows build's tests, an accompaniment, install and the MSI, under Wine"
+scripts/windows/test-wine.sh
 
 step "packages: .deb (nfpm, installed and removed in a throwaway dpkg root) and MSI (wixl, tables checked)"
 scripts/packaging/test-deb.sh

@@ -8,14 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 // TestAdminRoundTrip drives install, doctor and uninstall as an admin would,
 // into a temporary root with every browser present.
 func TestAdminRoundTrip(t *testing.T) {
-	root := t.TempDir()
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	t.Setenv("TABLERASE_CONFIG", filepath.Join(t.TempDir(), "absent.json"))
+	skipLinuxLayout(t)
+	root := testenv.TempDir(t)
+	t.Setenv("XDG_STATE_HOME", testenv.TempDir(t))
+	t.Setenv("TABLERASE_CONFIG", filepath.Join(testenv.TempDir(t), "absent.json"))
 	for _, p := range []string{"usr/bin/chromium", "opt/google/chrome/chrome", "opt/microsoft/msedge/msedge", "opt/brave.com/brave/brave", "usr/bin/firefox-esr", "usr/lib/tablerase/tablerase"} {
 		os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755)
 		os.WriteFile(filepath.Join(root, p), nil, 0o755)
@@ -65,7 +68,7 @@ func TestInstallUsageErrors(t *testing.T) {
 		t.Errorf("unknown browser: %d %q", code, errb.String())
 	}
 	errb.Reset()
-	if code := runInstall([]string{"--user", "--policies", "--root", t.TempDir(), "--host-path", "/x", "--browsers", "chromium"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "hint: add --system") {
+	if code := runInstall([]string{"--user", "--policies", "--root", testenv.TempDir(t), "--host-path", absHostPath, "--browsers", "chromium"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "hint: add --system") {
 		t.Errorf("policies at user level: %d %q", code, errb.String())
 	}
 }

@@ -1,3 +1,7 @@
+//go:build !windows
+
+// Unix modes and owners; the Windows rule has its own table test in package install.
+
 package main
 
 import (

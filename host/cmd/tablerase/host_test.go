@@ -17,11 +17,18 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/framing"
 	"github.com/tablerase/tablerase/host/internal/protocol"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 var binary string
 
 func TestMain(m *testing.M) {
+	// A binary built beforehand, where this test binary runs without a Go toolchain (the Windows
+	// lane runs it under Wine: scripts/windows/test-wine.sh).
+	if prebuilt := os.Getenv("TABLERASE_TEST_BINARY"); prebuilt != "" {
+		binary = prebuilt
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "tablerase-bin-")
 	if err != nil {
 		panic(err)
@@ -50,9 +57,10 @@ type env struct {
 
 func newEnv(t *testing.T, configJSON string) *env {
 	t.Helper()
+	skipWithoutOwnAccount(t)
 	// A home named like a person (user names are personal data the logs must never hold); the
 	// temp dir's own name ("001") is too short to search for.
-	home := filepath.Join(t.TempDir(), "jmdupont-home")
+	home := filepath.Join(testenv.TempDir(t), "jmdupont-home")
 	os.MkdirAll(home, 0o700)
 	e := &env{t: t, home: home, downloads: filepath.Join(home, "Downloads"), state: filepath.Join(home, "state")}
 	os.MkdirAll(e.downloads, 0o700)

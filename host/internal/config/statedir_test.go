@@ -4,12 +4,18 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func TestStateDirCreatedPrivate(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "a", "b", "state")
+	if runtime.GOOS == "windows" {
+		t.Skip("about Unix modes: on Windows the state folder is private by the ACL of LocalAppData (statedir_windows_test.go)")
+	}
+	dir := filepath.Join(testenv.TempDir(t), "a", "b", "state")
 	if err := ensurePrivateDir(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +36,13 @@ func TestStateDirCreatedPrivate(t *testing.T) {
 }
 
 func TestStateDirRefusesSymlink(t *testing.T) {
-	base := t.TempDir()
+	base := testenv.TempDir(t)
 	target := filepath.Join(base, "elsewhere")
 	if err := os.Mkdir(target, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	link := filepath.Join(base, "state")
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, target, link)
 	if err := ensurePrivateDir(link); !errors.Is(err, ErrUnsafeStateDir) {
 		t.Fatalf("err = %v, want ErrUnsafeStateDir", err)
 	}

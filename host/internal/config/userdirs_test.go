@@ -1,3 +1,7 @@
+//go:build !windows
+
+// xdg-user-dirs is Linux's: its file holds Unix paths, read by the Linux build only.
+
 package config
 
 import (

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/install"
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 const hostPath = "/usr/lib/tablerase/tablerase"
@@ -24,12 +25,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, browsers ...string) *fixture {
 	t.Helper()
-	f := &fixture{env: policy.Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}}
+	f := &fixture{env: policy.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}}
 	for _, b := range append(browsers, hostPath) {
 		f.write(t, b, "")
 	}
-	f.state = t.TempDir()
-	downloads := t.TempDir()
+	f.state = testenv.TempDir(t)
+	downloads := testenv.TempDir(t)
 	f.in = Inputs{Env: f.env, HostPath: hostPath, Policies: policy.FileSource{Env: f.env},
 		Config: func() (string, []Folder, error) {
 			return "session", []Folder{{Label: "downloads", Path: downloads}}, nil
@@ -159,7 +160,7 @@ func TestConfigAndStateFailures(t *testing.T) {
 func TestRefusedFolderFails(t *testing.T) {
 	f := newFixture(t, "/usr/bin/chromium")
 	f.install(t, install.System, false)
-	ok := t.TempDir()
+	ok := testenv.TempDir(t)
 	f.in.Config = func() (string, []Folder, error) {
 		return "all", []Folder{{Label: "downloads", Path: "/", Refused: "root"}, {Label: "watch-1", Path: ok}}, nil
 	}

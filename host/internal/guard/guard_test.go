@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 // code returns the refusal code of Check, or "" when the folder is accepted.
@@ -34,7 +36,7 @@ func mkdir(t *testing.T, p string) string {
 // install does, and returns the guard the host would use there.
 func hostGuard(t *testing.T) (g *Guard, home string) {
 	t.Helper()
-	home = mkdir(t, filepath.Join(t.TempDir(), "alice"))
+	home = mkdir(t, filepath.Join(testenv.TempDir(t), "alice"))
 	t.Setenv("HOME", home)
 	t.Setenv("USERPROFILE", home)
 	state := mkdir(t, filepath.Join(home, ".local", "state", "tablerase"))
@@ -92,24 +94,22 @@ func TestRefusesTheFolderOfTheBinary(t *testing.T) {
 
 func TestRefusesAProtectedFolderReachedThroughALink(t *testing.T) {
 	g, home := hostGuard(t)
-	elsewhere := mkdir(t, filepath.Join(t.TempDir(), "x"))
+	elsewhere := mkdir(t, filepath.Join(testenv.TempDir(t), "x"))
 	link := filepath.Join(elsewhere, "Downloads")
-	if err := os.Symlink(home, link); err != nil {
-		t.Skipf("no symbolic links here: %v", err)
-	}
+	testenv.Symlink(t, home, link)
 	if got := code(t, g, link); got != CodeHome {
 		t.Errorf("link to the home: code %q, want home", got)
 	}
 	// A folder inside a link to the state folder, not created yet.
 	link2 := filepath.Join(elsewhere, "st")
-	os.Symlink(filepath.Join(home, ".local", "state", "tablerase"), link2)
+	testenv.Symlink(t, filepath.Join(home, ".local", "state", "tablerase"), link2)
 	if got := code(t, g, filepath.Join(link2, "later")); got != CodeState {
 		t.Errorf("inside a link to the state folder: code %q, want state", got)
 	}
 }
 
 func TestOtherPlacesInsideAndAround(t *testing.T) {
-	base := t.TempDir()
+	base := testenv.TempDir(t)
 	sys := mkdir(t, filepath.Join(base, "sys"))
 	other := mkdir(t, filepath.Join(base, "homes", "bob"))
 	g := &Guard{places: []Place{{Path: sys, Code: CodeSystem, Inside: true}, {Path: other, Code: CodeOtherUser, Inside: true}}}
@@ -129,7 +129,7 @@ func TestOtherPlacesInsideAndAround(t *testing.T) {
 
 // A user whose home lies inside a protected folder still has a usable Downloads.
 func TestHomeInsideAProtectedFolder(t *testing.T) {
-	base := t.TempDir()
+	base := testenv.TempDir(t)
 	home := mkdir(t, filepath.Join(base, "var", "lib", "kiosk"))
 	g := &Guard{places: []Place{{Path: filepath.Join(base, "var", "lib"), Code: CodeSystem, Inside: true}, {Path: home, Code: CodeHome}}}
 	if got := code(t, g, filepath.Join(home, "Downloads")); got != "" {

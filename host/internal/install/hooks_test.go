@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -11,6 +12,9 @@ import (
 )
 
 func TestLinuxHooksRoundTrip(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("about Linux: a systemd unit is enabled by a symbolic link, which Windows lets only administrators make")
+	}
 	for _, level := range []Level{System, User} {
 		env := linuxEnv(t)
 		touch(t, env, "/usr/bin/chromium", "")

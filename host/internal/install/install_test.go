@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 const hostPath = "/usr/lib/tablerase/tablerase"
@@ -21,7 +22,7 @@ const hostPath = "/usr/lib/tablerase/tablerase"
 // (install --system refuses a missing one).
 func linuxEnv(t *testing.T) policy.Env {
 	t.Helper()
-	env := policy.Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	env := policy.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	touch(t, env, hostPath, "")
 	return env
 }
@@ -45,9 +46,9 @@ func snapshot(t *testing.T, root string) map[string]string {
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			b, _ := os.ReadFile(p)
-			out[strings.TrimPrefix(p, root)] = string(b)
+			out[filepath.ToSlash(strings.TrimPrefix(p, root))] = string(b)
 		} else if err == nil && p != root {
-			out[strings.TrimPrefix(p, root)+"/"] = "(folder)"
+			out[filepath.ToSlash(strings.TrimPrefix(p, root))+"/"] = "(folder)"
 		}
 		return nil
 	})

@@ -11,12 +11,13 @@ import (
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 const winHost = `C:\Program Files\TableRase\tablerase.exe`
 
 func windowsEnv(t *testing.T) policy.Env {
-	root := t.TempDir()
+	root := testenv.TempDir(t)
 	vars := map[string]string{"ProgramFiles": `C:\Program Files`, "ProgramFiles(x86)": `C:\Program Files (x86)`,
 		"LOCALAPPDATA": `C:\Users\aidant\AppData\Local`, "ProgramData": `C:\ProgramData`}
 	env := policy.Env{OS: "windows", Root: root, Home: `C:\Users\aidant`, Getenv: func(k string) string { return vars[k] }}

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func env(t *testing.T, files map[string]string) Env {
 	t.Helper()
-	e := Env{OS: "linux", Root: t.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for p, c := range files {
 		full := e.Path(p)
 		os.MkdirAll(filepath.Dir(full), 0o755)
@@ -218,7 +220,7 @@ func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 
 func TestEnvPathAndExpand(t *testing.T) {
 	e := Env{OS: "windows", Root: "/tmp/r", Getenv: func(k string) string { return map[string]string{"ProgramFiles": `C:\Program Files`}[k] }}
-	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != "/tmp/r/Program Files/Mozilla Firefox/firefox.exe" {
+	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != filepath.FromSlash("/tmp/r/Program Files/Mozilla Firefox/firefox.exe") {
 		t.Errorf("path = %s", got)
 	}
 	if e.Absolute(e.Expand(`%LOCALAPPDATA%\x`)) {
@@ -228,7 +230,7 @@ func TestEnvPathAndExpand(t *testing.T) {
 
 // BenchmarkReadFrom measures the policy report that every hello carries.
 func BenchmarkReadFrom(b *testing.B) {
-	e := Env{OS: "linux", Root: b.TempDir(), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := Env{OS: "linux", Root: testenv.TempDir(b), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/firefox"} {
 		os.MkdirAll(filepath.Dir(e.Path(p)), 0o755)
 		os.WriteFile(e.Path(p), nil, 0o755)

@@ -1,3 +1,8 @@
+//go:build unix
+
+// The Unix layouts (~/.config, ~/.mozilla, ~/.cache) and locks (SingletonLock and lock symlinks
+// naming a pid). The Windows layouts and locks: profiles_windows_test.go.
+
 package profiles
 
 import (
@@ -8,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 type account struct {
@@ -15,7 +21,7 @@ type account struct {
 	home string
 }
 
-func newAccount(t *testing.T) *account { return &account{t: t, home: t.TempDir()} }
+func newAccount(t *testing.T) *account { return &account{t: t, home: testenv.TempDir(t)} }
 
 func (a *account) env() policy.Env {
 	return policy.Env{OS: "linux", Home: a.home, Getenv: func(string) string { return "" }}
@@ -104,7 +110,7 @@ func TestStaleLockIsNotARunningBrowser(t *testing.T) {
 
 func TestPurgeNeverFollowsLinks(t *testing.T) {
 	a := newAccount(t)
-	outside := t.TempDir()
+	outside := testenv.TempDir(t)
 	precious := filepath.Join(outside, "Login Data")
 	os.WriteFile(precious, []byte("not ours"), 0o600)
 	os.WriteFile(filepath.Join(outside, "Preferences"), []byte("{}"), 0o600)

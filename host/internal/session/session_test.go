@@ -13,6 +13,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/profiles"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
@@ -38,7 +39,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, scope config.Scope) *fixture {
 	t.Helper()
-	root := t.TempDir()
+	root := testenv.TempDir(t)
 	dl := filepath.Join(root, "Downloads")
 	state := filepath.Join(root, "state")
 	for _, d := range []string{dl, state} {
@@ -173,7 +174,7 @@ func TestRefusedFolderIsNeverWiped(t *testing.T) {
 	for _, scope := range []config.Scope{config.ScopeSession, config.ScopeAll} {
 		t.Run(string(scope), func(t *testing.T) {
 			f := newFixture(t, scope)
-			home := t.TempDir()
+			home := testenv.TempDir(t)
 			mine := filepath.Join(home, ".bashrc")
 			os.WriteFile(mine, []byte("x"), 0o600)
 			f.manager.Config.Folders = append(f.manager.Config.Folders, config.Folder{Label: "watch-1", Path: home, Refused: "home"})

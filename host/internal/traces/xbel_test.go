@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 var mark = RecentMark{Since: time.Date(2026, 11, 23, 14, 0, 0, 500_000_000, time.UTC)}
@@ -44,7 +46,7 @@ var (
 
 func writeXBEL(t *testing.T, content string, mode os.FileMode) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "recently-used.xbel")
+	path := filepath.Join(testenv.TempDir(t), "recently-used.xbel")
 	if err := os.WriteFile(path, []byte(content), mode); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +68,7 @@ func read(t *testing.T, path string) string {
 func TestXBELRemovesOnlyNewEntries(t *testing.T) {
 	in := xbelHead + oldAidant + newCAF + oldSecond + sameSecond + badDates + reopened + "</xbel>"
 	path := writeXBEL(t, in, 0o640)
+	before, _ := os.Stat(path) // 0640 on Unix; on Windows, what the read-only attribute gives
 	got := rewriteXBEL(context.Background(), path, mark.cut(), false)
 	if got != (Outcome{Status: StatusCleared, Removed: 3}) {
 		t.Fatalf("outcome %+v, want cleared with 3 removed", got)
@@ -74,8 +77,8 @@ func TestXBELRemovesOnlyNewEntries(t *testing.T) {
 	if s := read(t, path); s != want {
 		t.Fatalf("file after clearing:\n%s\nwant (byte-identical rest):\n%s", s, want)
 	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
-		t.Fatalf("mode %v, want 0640 kept", fi.Mode().Perm())
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != before.Mode().Perm() {
+		t.Fatalf("mode %v, want %v kept", fi.Mode().Perm(), before.Mode().Perm())
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".tablerase-*")); len(leftovers) != 0 {
 		t.Fatalf("temporary files left: %d", len(leftovers))
@@ -120,15 +123,13 @@ func TestXBELMalformedUntouched(t *testing.T) {
 }
 
 func TestXBELMissingAndSymlink(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "recently-used.xbel")
 	if got := rewriteXBEL(context.Background(), missing, mark.cut(), true); got.Status != StatusNothing {
 		t.Fatalf("missing file: %+v, want nothing", got)
 	}
 	target := writeXBEL(t, xbelHead+newCAF+"</xbel>", 0o600)
-	if err := os.Symlink(target, missing); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Symlink(t, target, missing)
 	if got := rewriteXBEL(context.Background(), missing, mark.cut(), true); got.Code != CodeNotRegular {
 		t.Fatalf("symlink: %+v, want not_regular", got)
 	}

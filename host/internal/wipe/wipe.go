@@ -185,7 +185,7 @@ func (w *wiper) walk(d dir, depth int) (left leftover, err error) {
 			left.other = true
 			return left, nil
 		}
-		if depth == 0 && w.only != nil && !w.only(e.name) {
+		if depth == 0 && w.only != nil && !w.only(entryName(e.name)) {
 			continue
 		}
 		keep, opaque := w.keep(e.id)
