@@ -82,6 +82,8 @@ for p in $pkgs; do
     /^    / && cur != "" { reason[cur] = $0 }' "$out")
   while IFS= read -r l; do fails+=("    $rel ${l#*--- FAIL: }"); done < <(grep -E '^ *--- FAIL' "$out" || true)
   if [ $rc != 0 ] && [ "$fail" = 0 ]; then tail -20 "$out" | sed 's/^/    | /'; fi
+  # What a failed test said: its file:line messages.
+  if [ "$fail" != 0 ]; then grep -E '^ +[^ ]+_test\.go:[0-9]+: ' "$out" | head -20 | sed 's/^/    | /'; fi
 done
 summary+=("Go tests under Wine: $n_pkg_ok/$n_pkgs packages ok; tests (subtests included): $n_pass passed, $n_skip skipped, $n_fail failed")
 for l in "${skips[@]}"; do summary+=("  skipped:$l"); done
@@ -159,6 +161,7 @@ if [ $only_go = 0 ]; then
     hive=$([ $level = user ] && echo HKCU || echo HKLM)
     out=$(wine "$exe" install --$level 2>&1) || true
     check "install --$level" has "$out" "Installed for chrome, edge, firefox ($level level)"
+    has "$out" "Installed for" || printf '%s\n' "$out" | head -10 | sed 's/^/    | /'
     for k in 'Software\Google\Chrome' 'Software\Microsoft\Edge' 'Software\Mozilla'; do
       check "$hive\\$k\\$nmh" reg_has "$hive\\$k\\$nmh" 'TableRase Test\fr.tablerase.host.'
     done
