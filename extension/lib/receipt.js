@@ -149,15 +149,7 @@ export function buildReceipt(r) {
     if (!id) lines.push(notTracked(hs.startCode));
     else if (rep.session_id !== id) lines.push(line('files', FAILED, 'receiptFilesOtherSession', [], 'tellIT'));
     else if (endedElsewhere) lines.push(line('files', FAILED, 'receiptFilesEndedElsewhere', [], 'tellIT'));
-    else {
-      const files = rep.files || {};
-      const fs = hostStatus(files.status);
-      const n = Number(files.removed) || 0;
-      const filesKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
-      if (fs === OK) lines.push(line('files', OK, filesKey, [n]));
-      else lines.push(line('files', fs === NOTICE ? NOTICE : FAILED, 'receiptFilesFailed',
-        [n, Number(files.failed) || 0], 'retry'));
-    }
+    else lines.push(...filesLines(rep.files || {}));
     // An old report (already_ended) says nothing about the clipboard or recent documents now.
     if (endedElsewhere) {
       lines.push(line('clipboard', FAILED, 'receiptClipboardUnverified', [], 'retry'));
@@ -178,6 +170,78 @@ export function buildReceipt(r) {
   }
 
   return { status: overallStatus(lines), lines };
+}
+
+// Folders the host looked at and touched nothing of, for a reason no « Réessayer » changes
+// (PROTOCOL.md, session.end): each gets its own line saying what the aidant must know and do.
+// `moved`: the folder at the configured place is not the one of the start (renamed away and
+// another put there, relinked, another disk): the person's files may be in it, untouched.
+// `refused`: a folder that may never be wiped (a root, a home…): IT's configuration to fix.
+// `skipped`: no snapshot (added during the accompaniment, or its snapshot failed).
+// Keys written out whole (test/package.test.js checks every key the code names exists).
+const UNTOUCHED = Object.freeze({
+  moved: { Downloads: 'receiptFolderMovedDownloads', Scans: 'receiptFolderMovedScans', Other: 'receiptFolderMovedOther' },
+  refused: { Downloads: 'receiptFolderRefusedDownloads', Scans: 'receiptFolderRefusedScans', Other: 'receiptFolderRefusedOther',
+    action: 'tellIT' },
+  skipped: { Downloads: 'receiptFolderSkippedDownloads', Scans: 'receiptFolderSkippedScans', Other: 'receiptFolderSkippedOther' },
+});
+const NO_BIRTH_TIME = Object.freeze({
+  Downloads: 'receiptFolderNoBirthTimeDownloads', Scans: 'receiptFolderNoBirthTimeScans', Other: 'receiptFolderNoBirthTimeOther',
+});
+
+/**
+ * The word for a watched folder, from its label only (never a path): Downloads, the scanner's
+ * folders (`scans`, `scans-2`…), or « un dossier surveillé » for the others (`watch-1`…).
+ */
+export function folderKind(label) {
+  if (label === 'downloads') return 'Downloads';
+  if (typeof label === 'string' && /^scans(-\d+)?$/.test(label)) return 'Scans';
+  return 'Other';
+}
+
+/**
+ * The files lines of a report that is this accompaniment's. The counts line folds the folders
+ * the host did wipe (clean, missing, partial, failed: « Réessayer » may help the last two, e.g.
+ * a file open in another program); each folder left untouched (UNTOUCHED), and each entry kept
+ * because the file system gives no birth time (`no_birth_time`: no retry changes that either),
+ * gets its own line. Without such a folder the counts line is exactly the host's `files.status`.
+ */
+function filesLines(files) {
+  const folders = Array.isArray(files.folders) ? files.folders.filter((f) => f && typeof f === 'object') : [];
+  const notes = [];
+  const wiped = []; // folders folded into the counts line
+  folders.forEach((f, i) => {
+    const id = `folder:${typeof f.label === 'string' && /^[a-z0-9-]{1,40}$/.test(f.label) ? f.label : i + 1}`;
+    const kind = folderKind(f.label);
+    const errors = f.errors && typeof f.errors === 'object' ? f.errors : {};
+    const untouched = Object.hasOwn(UNTOUCHED, f.status) ? UNTOUCHED[f.status] : null;
+    if (untouched) {
+      notes.push(line(id, PARTIAL, untouched[kind], [], untouched.action));
+      return;
+    }
+    const noBirth = Number(errors.no_birth_time) || 0;
+    if (noBirth > 0) {
+      notes.push(line(id, PARTIAL, NO_BIRTH_TIME[kind], [noBirth]));
+      // Nothing else wrong in it: not a failure « Réessayer » could fix.
+      const others = Object.entries(errors).some(([k, n]) => k !== 'no_birth_time' && Number(n) > 0);
+      if (f.status === 'partial' && !others && !(Number(f.failed) > 0)) return;
+    }
+    wiped.push(f);
+  });
+  const n = Number(files.removed) || 0;
+  const countKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
+  const failedLine = (status) => line('files', status, 'receiptFilesFailed', [n, Number(files.failed) || 0], 'retry');
+  if (!notes.length) {
+    const fs = hostStatus(files.status);
+    return [fs === OK ? line('files', OK, countKey, [n]) : failedLine(fs === NOTICE ? NOTICE : FAILED)];
+  }
+  // The host's own verdict still bounds the claim: a files step that failed is never « ok ».
+  const wipedOk = wiped.every((f) => f.status === 'clean' || f.status === 'missing')
+    && (files.status === 'clean' || files.status === 'partial');
+  if (!wipedOk) return [failedLine(FAILED), ...notes];
+  // Every folder untouched and nothing removed: the folder lines say it all.
+  if (!wiped.length && n === 0) return notes;
+  return [line('files', OK, n === 0 ? 'receiptFilesNoneElsewhere' : countKey, [n]), ...notes];
 }
 
 /**
