@@ -50,6 +50,9 @@ function hostStatus(s) {
  *                                            registered), startCode: why the start failed,
  *                                            endedBefore: the id an earlier end of this
  *                                            accompaniment already asked the host to end }
+ * @param {object|null} [r.early]             downloads the browser deleted itself (cleanup.js
+ *                                            removeEarlyDownloads): { ok, value: { found, removed,
+ *                                            left } } | { ok: false, code }; null when none planned
  * @param {object} r.verify                   { cookiesLeft: {siteId: n}|null, unverified: siteId[],
  *                                            history: n|null, downloads: n|null,
  *                                            othersLeft: n|null, othersUnverified: n (other sites:
@@ -128,16 +131,25 @@ export function buildReceipt(r) {
   // report names it, and it is not the answer kept from an end nobody of this accompaniment asked
   // for (already_ended). Otherwise « nothing to delete » would be the report of another session,
   // and the files created during this one were never looked at.
+  //
+  // The downloads the browser deleted itself (r.early: those the host's snapshot holds because it
+  // registered the accompaniment late, or all of them when it never did) are added to the count
+  // when verified gone; those that may be left make the line partial and are said, counted.
   const host = r.host || { ok: false, code: 'host_missing' };
   const hs = r.hostSession || {};
   const id = typeof hs.id === 'string' ? hs.id : '';
+  const early = r.early || null;
+  const earlyDone = early && early.ok && early.value ? early.value : null;
+  const earlyRemoved = earlyDone ? Number(earlyDone.removed) || 0 : 0;
+  const earlyLeft = !early ? 0 : earlyDone ? Number(earlyDone.left) || 0 : null; // null: not verified
   if (!host.ok) {
     if (host.code === 'host_missing') {
       // The missing-host sentence already ends with « Prévenez votre service informatique »: no
       // action line repeating it.
-      lines.push(line('files', FAILED, 'receiptHostMissing'));
+      lines.push(earlyRemoved > 0 ? line('files', PARTIAL, 'receiptHostMissingBrowser', [earlyRemoved])
+        : line('files', FAILED, 'receiptHostMissing'));
     } else if (!id) {
-      lines.push(notTracked(hs.startCode));
+      lines.push(notTracked(hs.startCode, earlyRemoved));
     } else if (host.code === 'no_session') {
       lines.push(line('files', FAILED, 'receiptFilesNoSession', [], 'tellIT'));
     } else {
@@ -146,10 +158,18 @@ export function buildReceipt(r) {
   } else {
     const rep = host.value || {};
     const endedElsewhere = rep.already_ended === true && (!id || hs.endedBefore !== id);
-    if (!id) lines.push(notTracked(hs.startCode));
+    if (!id) lines.push(notTracked(hs.startCode, earlyRemoved));
     else if (rep.session_id !== id) lines.push(line('files', FAILED, 'receiptFilesOtherSession', [], 'tellIT'));
     else if (endedElsewhere) lines.push(line('files', FAILED, 'receiptFilesEndedElsewhere', [], 'tellIT'));
-    else lines.push(...filesLines(rep.files || {}));
+    else {
+      const fl = filesLines(rep.files || {}, earlyRemoved);
+      if (earlyLeft !== 0) {
+        for (const l of fl) if (l.id === 'files' && l.status === OK) l.status = PARTIAL;
+        fl.push(earlyLeft == null ? line('filesEarly', PARTIAL, 'receiptFilesEarlyUnverified')
+          : line('filesEarly', PARTIAL, 'receiptFilesEarlyLeft', [earlyLeft]));
+      }
+      lines.push(...fl);
+    }
     // An old report (already_ended) says nothing about the clipboard or recent documents now.
     if (endedElsewhere) {
       lines.push(line('clipboard', FAILED, 'receiptClipboardUnverified', [], 'retry'));
@@ -206,7 +226,7 @@ export function folderKind(label) {
  * because the file system gives no birth time (`no_birth_time`: no retry changes that either),
  * gets its own line. Without such a folder the counts line is exactly the host's `files.status`.
  */
-function filesLines(files) {
+function filesLines(files, browserRemoved = 0) {
   const folders = Array.isArray(files.folders) ? files.folders.filter((f) => f && typeof f === 'object') : [];
   const notes = [];
   const wiped = []; // folders folded into the counts line
@@ -228,7 +248,7 @@ function filesLines(files) {
     }
     wiped.push(f);
   });
-  const n = Number(files.removed) || 0;
+  const n = (Number(files.removed) || 0) + browserRemoved;
   const countKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
   const failedLine = (status) => line('files', status, 'receiptFilesFailed', [n, Number(files.failed) || 0], 'retry');
   if (!notes.length) {
@@ -248,7 +268,13 @@ function filesLines(files) {
  * The files line when the host never registered this accompaniment (no session id from
  * session.start): not verified, and why, from the code of the last start attempt.
  */
-function notTracked(startCode) {
+function notTracked(startCode, browserRemoved = 0) {
+  // The browser deleted the downloads it knows of itself: said, with the count; the rest (scans,
+  // files saved by other programs, a download it could not delete) stays unverified.
+  if (browserRemoved > 0) {
+    return line('files', PARTIAL, startCode === 'busy' ? 'receiptFilesNotTrackedBusyBrowser' : 'receiptFilesNotTrackedBrowser',
+      [browserRemoved], 'tellIT');
+  }
   return line('files', FAILED, startCode === 'busy' ? 'receiptFilesNotTrackedBusy' : 'receiptFilesNotTracked', [], 'tellIT');
 }
 
