@@ -367,6 +367,7 @@ export async function runCleanup(ctx) {
     offlineCache: ctx.offlineCache,
     host,
     hostSession: await hostSession,
+    startedAt: session.startedAt,
     early,
     verify: checked.ok ? checked.value : {},
   });

@@ -9,6 +9,8 @@
 // Line status: ok | notice (true but not the extension's to guarantee, e.g. Chrome passwords) |
 // partial | failed. Receipt status: clean (all ok/notice) | failed (nothing could be done) | partial.
 
+import { EARLY_MARGIN_MS } from './plan.js';
+
 export const OK = 'ok';
 export const NOTICE = 'notice';
 export const PARTIAL = 'partial';
@@ -50,6 +52,8 @@ function hostStatus(s) {
  *                                            registered), startCode: why the start failed,
  *                                            endedBefore: the id an earlier end of this
  *                                            accompaniment already asked the host to end }
+ * @param {number} [r.startedAt]             the accompaniment's start (ms), to tell a late
+ *                                            registration (r.hostSession.registeredAt)
  * @param {object|null} [r.early]             downloads the browser deleted itself (cleanup.js
  *                                            removeEarlyDownloads): { ok, value: { found, removed,
  *                                            left } } | { ok: false, code }; null when none planned
@@ -167,6 +171,12 @@ export function buildReceipt(r) {
         for (const l of fl) if (l.id === 'files' && l.status === OK) l.status = PARTIAL;
         fl.push(earlyLeft == null ? line('filesEarly', PARTIAL, 'receiptFilesEarlyUnverified')
           : line('filesEarly', PARTIAL, 'receiptFilesEarlyLeft', [earlyLeft]));
+      }
+      // What was saved outside the browser (a scan…) before a late registration is in the host's
+      // snapshot too, and no browser call reaches it: said, as a possibility.
+      const reg = Number(hs.registeredAt) || 0;
+      if (reg > 0 && Number(r.startedAt) > 0 && reg - Number(r.startedAt) > EARLY_MARGIN_MS) {
+        fl.push(line('filesLate', NOTICE, 'receiptFilesTrackedLate'));
       }
       lines.push(...fl);
     }

@@ -296,3 +296,26 @@ test('every folder message exists in French and English', () => {
   }
   assert.ok(fr.receiptFilesNoneElsewhere && en.receiptFilesNoneElsewhere);
 });
+
+test('downloads the browser deleted itself: counted; those that may be left make the files line partial', () => {
+  const early = (value) => ({ ...base(), early: value });
+  const r = buildReceipt(early({ ok: true, value: { mode: 'early', found: 2, removed: 2, left: 0 } }));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['5'] });
+  assert.equal(r.status, 'clean');
+  const left = buildReceipt(early({ ok: true, value: { mode: 'early', found: 2, removed: 1, left: 1 } }));
+  assert.equal(lineOf(left, 'files').status, 'partial');
+  assert.deepEqual(lineOf(left, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
+  const unknown = buildReceipt(early({ ok: false, code: 'timeout' }));
+  assert.equal(lineOf(unknown, 'filesEarly').key, 'receiptFilesEarlyUnverified');
+  assert.equal(unknown.status, 'partial');
+  assert.equal(lineOf(buildReceipt(early(null)), 'filesEarly'), undefined, 'none planned: nothing said');
+});
+
+test('a late registration: what was saved outside the browser before it is said possibly kept (a notice)', () => {
+  const T = 1_800_000_000_000;
+  const late = buildReceipt({ ...base(), startedAt: T, hostSession: { id: 'sid-1', registeredAt: T + 30000 } });
+  assert.deepEqual(lineOf(late, 'filesLate'), { id: 'filesLate', status: 'notice', key: 'receiptFilesTrackedLate', subs: [] });
+  assert.equal(late.status, 'clean', 'a notice: nothing the extension could verify is left');
+  const atOnce = buildReceipt({ ...base(), startedAt: T, hostSession: { id: 'sid-1', registeredAt: T + 400 } });
+  assert.equal(lineOf(atOnce, 'filesLate'), undefined);
+});
