@@ -201,7 +201,7 @@ async function registerOnce() {
     // judged against it once the host has answered).
     if (s.startedAt !== before.startedAt || (s.state !== 'active' && s.state !== 'ending') || (s.host && s.host.sessionId)) return s;
     if (!result) return hostAttemptFailed(s, code, Date.now());
-    const next = hostRegistered(s, result);
+    const next = hostRegistered(s, result, Date.now());
     return s.state === 'active' && result.scope ? { ...next, scope: effectiveScope(settings.values.scope, result.scope) } : next;
   });
   await scheduleRetry(after);
@@ -248,7 +248,8 @@ async function doEnd(reason) {
     const hs = h.ok && h.value.session;
     const started = hs && Date.parse(hs.started_at);
     session = startSession({ now: started || Date.now(), scope: effectiveScope(settings.values.scope, h.ok && h.value.scope) });
-    if (hs && hs.id && (hs.state === 'active' || hs.state === 'ending')) session = hostRegistered(session, { session_id: hs.id });
+    // The host's own start is its snapshot's time: nothing downloaded before it is ours.
+    if (hs && hs.id && (hs.state === 'active' || hs.state === 'ending')) session = hostRegistered(session, { session_id: hs.id }, started || 0);
     else session = hostAttemptFailed(session, h.ok ? 'no_session' : h.code, Date.now());
   } else if (session.state === 'ended') {
     // « Réessayer »: the names of the sites used were dropped from disk; they are in memory.
@@ -291,7 +292,7 @@ async function doEnd(reason) {
       extensionOrigin: ORIGIN,
       hostSession: async () => {
         const h = (await getSession()).host || {};
-        return { id: h.sessionId || '', startCode: h.code || '', endedBefore };
+        return { id: h.sessionId || '', startCode: h.code || '', endedBefore, registeredAt: h.registeredAt || 0 };
       },
       progress: (phase) => {
         writeRun(phase).catch(() => {});

@@ -1,8 +1,9 @@
 // The cleanup run: executes a plan (plan.js) against the browser API and the native host, bounded
 // as a whole (10 s) and step by step, then verifies and builds the receipt (receipt.js).
 //
-// Order matters: logout pages need the cookies, so they go first (only Firefox's history removal,
-// its slowest and needing nothing, comes before them); cookies, site data, the whole-profile removal and the tabs run
+// Order matters: the files of downloads the host will not delete (plan.js planEarlyDownloads) go
+// first, while the downloads list still names them; logout pages need the cookies, so they go
+// next (only Firefox's history removal, its slowest and needing nothing, comes before them); cookies, site data, the whole-profile removal and the tabs run
 // together; the host wipes files once the tabs that could hold them open are closed, alongside the
 // browser's removals; verification re-reads what it can last. One failing or hanging step never
 // stops the others: each settles to an outcome that becomes a receipt line. Each step's start and
@@ -12,12 +13,15 @@
 // APIs) or the test fake; nothing here depends on which.
 
 import { bounded, Deadline } from './timeout.js';
-import { cookieQuery, cookieRemoval, cookiesInScope, planCleanup, planForget, planTabs } from './plan.js';
+import {
+  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, planCleanup, planEarlyDownloads,
+  planForget, planTabs,
+} from './plan.js';
 import { buildReceipt } from './receipt.js';
 import { siteForUrl } from './registry.js';
 
 export const TOTAL_MS = 10000;
-export const STEP_MS = Object.freeze({ headStart: 2000, logout: 2500, browser: 3000, host: 4000, verify: 1200 });
+export const STEP_MS = Object.freeze({ early: 1500, headStart: 2000, logout: 2500, browser: 3000, host: 4000, verify: 1200 });
 
 /** Reads cookies for a query in every partition; falls back where `partitionKey` is unknown. */
 export async function getCookies(b, q) {
@@ -146,6 +150,26 @@ async function historyHeadStart(b, headStart) {
   return b.browsingData.remove(headStart.options, headStart.dataTypes);
 }
 
+/**
+ * Deletes the files of the downloads `plan` covers (plan.js planEarlyDownloads), then re-reads
+ * them: only what the browser reports gone counts. In progress ones are cancelled first (the
+ * browser deletes the partial file; removeFile takes finished downloads only). One failing call
+ * does not stop the others. Nothing here learns a file name.
+ */
+export async function removeEarlyDownloads(b, plan) {
+  const q = { startedAfter: plan.startedAfter };
+  let items = await b.downloads.search(q);
+  const { ids, cancel } = earlyDownloadTargets(items, plan);
+  if (!ids.length) return { mode: plan.mode, found: 0, removed: 0, left: 0 };
+  if (cancel.length) {
+    await Promise.allSettled(cancel.map((id) => b.downloads.cancel(id)));
+    items = await b.downloads.search(q); // one may have finished meanwhile: its file is removed below
+  }
+  const finished = items.filter((d) => ids.includes(d.id) && d.state === 'complete' && d.exists !== false);
+  await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
+  return { mode: plan.mode, ...judgeEarlyDownloads(ids, await b.downloads.search(q)) };
+}
+
 /** History items that count at verification: the clean start page we just opened does not. */
 export function countHistory(items, startPage) {
   let origin = '';
@@ -215,6 +239,17 @@ async function verify(b, plan, startPage) {
   return out;
 }
 
+/** This accompaniment's host session as known now (ctx.hostSession, else the session record). */
+async function readHostSession(ctx, session) {
+  try {
+    if (typeof ctx.hostSession === 'function') return (await ctx.hostSession()) || { id: '' };
+  } catch {
+    return { id: '' };
+  }
+  const h = session.host || {};
+  return { id: h.sessionId || '', startCode: h.code || '', endedBefore: h.endAsked || '', registeredAt: h.registeredAt || 0 };
+}
+
 /**
  * Runs the whole cleanup.
  * @param {object} ctx
@@ -222,8 +257,10 @@ async function verify(b, plan, startPage) {
  * @param {{request(cmd, ms)}|null} ctx.host  host client (null when known missing)
  * @param {'chromium'|'firefox'} ctx.browser
  * @param {object} ctx.session           session.js record
- * @param {() => Promise<{id, startCode, endedBefore}>} [ctx.hostSession]  this accompaniment's host
- *                                       session, read after session.end (default: from ctx.session.host)
+ * @param {() => Promise<{id, startCode, endedBefore, registeredAt}>} [ctx.hostSession]  this
+ *                                       accompaniment's host session, read at the start (which
+ *                                       downloads the browser removes) and after session.end (whose
+ *                                       report it is); default: from ctx.session.host
  * @param {string[]} [ctx.visitedHosts]  hosts outside the registry visited (memory only, session.js)
  * @param {Array} ctx.registry
  * @param {object} ctx.settings          { scope, startPage }
@@ -265,6 +302,18 @@ export async function runCleanup(ctx) {
     cookieStoreIds: stores.ok ? [...new Set([...stores.value, ...(session.stores || [])])] : session.stores || [],
   });
 
+  // 0. The files of downloads the host's snapshot holds (started before it registered the
+  //    accompaniment), or of every download when it never did: the browser removes them itself,
+  //    before anything erases the downloads list (Firefox's history removal below empties it too).
+  const registration = await readHostSession(ctx, session);
+  const earlyPlan = planEarlyDownloads({
+    scope: settings.scope, startedAt: session.startedAt, registered: !!registration.id, registeredAt: registration.registeredAt,
+  });
+  const early = earlyPlan
+    ? await timed('early', bounded(() => removeEarlyDownloads(b, earlyPlan),
+      deadline.budget(limits.early, limits.logout + limits.browser + limits.verify)))
+    : null;
+
   // 1. Firefox's history, its slowest removal, first and alone (plan.js `browsing.headStart`):
   //    alongside the logout pages it took ~1 s longer than they take (5,000 entries, measured:
   //    2.4 s against 1.4 s). Bounded: past `headStart` ms the logout pages go ahead regardless.
@@ -294,11 +343,7 @@ export async function runCleanup(ctx) {
   });
   // Whose report it is, read once the host has answered: a start that registered the session
   // while the cleanup ran is known by then.
-  const hostSession = hostDone.then(async () => {
-    if (typeof ctx.hostSession === 'function') return ctx.hostSession();
-    const h = session.host || {};
-    return { id: h.sessionId || '', startCode: h.code || '', endedBefore: h.endAsked || '' };
-  }).catch(() => ({ id: '' }));
+  const hostSession = hostDone.then(() => readHostSession(ctx, session)).catch(() => ({ id: '' }));
   const [cookies, siteData, browsing, tabs, host] = await Promise.all([
     timed('cookies', bounded(() => removeCookies(b, plan.cookies), browserMs)),
     timed('siteData', bounded(() => Promise.all(plan.siteData.map((d) => b.browsingData.remove(d.options, d.dataTypes))), browserMs)),
@@ -322,6 +367,8 @@ export async function runCleanup(ctx) {
     offlineCache: ctx.offlineCache,
     host,
     hostSession: await hostSession,
+    startedAt: session.startedAt,
+    early,
     verify: checked.ok ? checked.value : {},
   });
   const finishedAt = now();

@@ -244,3 +244,71 @@ export function planForget(entries, since) {
   }
   return { tabs, windows };
 }
+
+// Downloads the browser itself deletes at the end (downloads.removeFile; the `downloads`
+// permission covers it in Chromium and Firefox). The host deletes, in scope `session`, what is
+// new since its snapshot, taken when it registered the accompaniment (session.start): a file the
+// browser downloaded between the click and a late registration (the host was busy) is in that
+// snapshot, and the host keeps it. Those the browser knows are removed by it; with no registration
+// at all, every download of the accompaniment is. Only downloads started after the accompaniment's
+// start: never the aidant's older ones.
+
+/** Slack on the registration time: the host's snapshot precedes its answer, clocks are coarse. */
+export const EARLY_MARGIN_MS = 2000;
+
+/**
+ * Which downloads of the accompaniment the browser must delete, or null (none).
+ * @param {object} p
+ * @param {'session'|'all'} p.scope
+ * @param {number} p.startedAt     the accompaniment's start (the click), ms
+ * @param {boolean} p.registered   the host registered the accompaniment (a session id is known)
+ * @param {number} [p.registeredAt] when it did (ms); unknown: the host's start is the snapshot's
+ * @returns {{mode: 'early'|'unregistered', startedAfter: string, before: number}|null}
+ */
+export function planEarlyDownloads({ scope, startedAt, registered, registeredAt }) {
+  const since = Math.max(0, Math.floor(startedAt || 0));
+  const startedAfter = new Date(Math.max(0, since - 1)).toISOString();
+  if (!registered) return { mode: 'unregistered', startedAfter, before: Number.POSITIVE_INFINITY };
+  // Scope `all`: the host empties the watched folders whatever its snapshot holds.
+  if (scope === 'all' || !(Number(registeredAt) > 0)) return null;
+  return { mode: 'early', startedAfter, before: Number(registeredAt) + EARLY_MARGIN_MS };
+}
+
+/**
+ * The downloads (downloads.search items) the plan covers that may still have a file on disk: a
+ * finished one whose file exists, one in progress, one interrupted that keeps its partial data
+ * to resume. `cancel`: to cancel first (the browser then deletes the partial file).
+ * @returns {{ids: number[], cancel: number[]}}
+ */
+export function earlyDownloadTargets(items, plan) {
+  const ids = [];
+  const cancel = [];
+  if (!plan) return { ids, cancel };
+  const since = Date.parse(plan.startedAfter);
+  for (const d of items || []) {
+    const t = Date.parse(d && d.startTime);
+    if (!Number.isInteger(d.id) || !(t > since) || !(t < plan.before)) continue;
+    if (d.state === 'complete' && d.exists !== false) ids.push(d.id);
+    else if (d.state === 'in_progress' || (d.state === 'interrupted' && d.canResume === true)) {
+      ids.push(d.id);
+      cancel.push(d.id);
+    }
+  }
+  return { ids, cancel };
+}
+
+/** Whether a download, as re-read after the removal, has no file left the browser knows of. */
+export function downloadGone(d) {
+  if (!d || d.state === 'in_progress' || d.canResume === true) return false;
+  return d.state !== 'complete' || d.exists === false;
+}
+
+/**
+ * The outcome: how many were found, how many are verified gone (re-read: `exists` false, or
+ * cancelled with nothing to resume), how many may be left (removal refused, or not re-read).
+ */
+export function judgeEarlyDownloads(ids, after) {
+  const byId = new Map((after || []).map((d) => [d.id, d]));
+  const removed = ids.filter((id) => downloadGone(byId.get(id))).length;
+  return { found: ids.length, removed, left: ids.length - removed };
+}

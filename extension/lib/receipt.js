@@ -9,6 +9,8 @@
 // Line status: ok | notice (true but not the extension's to guarantee, e.g. Chrome passwords) |
 // partial | failed. Receipt status: clean (all ok/notice) | failed (nothing could be done) | partial.
 
+import { EARLY_MARGIN_MS } from './plan.js';
+
 export const OK = 'ok';
 export const NOTICE = 'notice';
 export const PARTIAL = 'partial';
@@ -50,6 +52,11 @@ function hostStatus(s) {
  *                                            registered), startCode: why the start failed,
  *                                            endedBefore: the id an earlier end of this
  *                                            accompaniment already asked the host to end }
+ * @param {number} [r.startedAt]             the accompaniment's start (ms), to tell a late
+ *                                            registration (r.hostSession.registeredAt)
+ * @param {object|null} [r.early]             downloads the browser deleted itself (cleanup.js
+ *                                            removeEarlyDownloads): { ok, value: { found, removed,
+ *                                            left } } | { ok: false, code }; null when none planned
  * @param {object} r.verify                   { cookiesLeft: {siteId: n}|null, unverified: siteId[],
  *                                            history: n|null, downloads: n|null,
  *                                            othersLeft: n|null, othersUnverified: n (other sites:
@@ -128,16 +135,25 @@ export function buildReceipt(r) {
   // report names it, and it is not the answer kept from an end nobody of this accompaniment asked
   // for (already_ended). Otherwise « nothing to delete » would be the report of another session,
   // and the files created during this one were never looked at.
+  //
+  // The downloads the browser deleted itself (r.early: those the host's snapshot holds because it
+  // registered the accompaniment late, or all of them when it never did) are added to the count
+  // when verified gone; those that may be left make the line partial and are said, counted.
   const host = r.host || { ok: false, code: 'host_missing' };
   const hs = r.hostSession || {};
   const id = typeof hs.id === 'string' ? hs.id : '';
+  const early = r.early || null;
+  const earlyDone = early && early.ok && early.value ? early.value : null;
+  const earlyRemoved = earlyDone ? Number(earlyDone.removed) || 0 : 0;
+  const earlyLeft = !early ? 0 : earlyDone ? Number(earlyDone.left) || 0 : null; // null: not verified
   if (!host.ok) {
     if (host.code === 'host_missing') {
       // The missing-host sentence already ends with « Prévenez votre service informatique »: no
       // action line repeating it.
-      lines.push(line('files', FAILED, 'receiptHostMissing'));
+      lines.push(earlyRemoved > 0 ? line('files', PARTIAL, 'receiptHostMissingBrowser', [earlyRemoved])
+        : line('files', FAILED, 'receiptHostMissing'));
     } else if (!id) {
-      lines.push(notTracked(hs.startCode));
+      lines.push(notTracked(hs.startCode, earlyRemoved));
     } else if (host.code === 'no_session') {
       lines.push(line('files', FAILED, 'receiptFilesNoSession', [], 'tellIT'));
     } else {
@@ -146,17 +162,23 @@ export function buildReceipt(r) {
   } else {
     const rep = host.value || {};
     const endedElsewhere = rep.already_ended === true && (!id || hs.endedBefore !== id);
-    if (!id) lines.push(notTracked(hs.startCode));
+    if (!id) lines.push(notTracked(hs.startCode, earlyRemoved));
     else if (rep.session_id !== id) lines.push(line('files', FAILED, 'receiptFilesOtherSession', [], 'tellIT'));
     else if (endedElsewhere) lines.push(line('files', FAILED, 'receiptFilesEndedElsewhere', [], 'tellIT'));
     else {
-      const files = rep.files || {};
-      const fs = hostStatus(files.status);
-      const n = Number(files.removed) || 0;
-      const filesKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
-      if (fs === OK) lines.push(line('files', OK, filesKey, [n]));
-      else lines.push(line('files', fs === NOTICE ? NOTICE : FAILED, 'receiptFilesFailed',
-        [n, Number(files.failed) || 0], 'retry'));
+      const fl = filesLines(rep.files || {}, earlyRemoved);
+      if (earlyLeft !== 0) {
+        for (const l of fl) if (l.id === 'files' && l.status === OK) l.status = PARTIAL;
+        fl.push(earlyLeft == null ? line('filesEarly', PARTIAL, 'receiptFilesEarlyUnverified')
+          : line('filesEarly', PARTIAL, 'receiptFilesEarlyLeft', [earlyLeft]));
+      }
+      // What was saved outside the browser (a scan…) before a late registration is in the host's
+      // snapshot too, and no browser call reaches it: said, as a possibility.
+      const reg = Number(hs.registeredAt) || 0;
+      if (reg > 0 && Number(r.startedAt) > 0 && reg - Number(r.startedAt) > EARLY_MARGIN_MS) {
+        fl.push(line('filesLate', NOTICE, 'receiptFilesTrackedLate'));
+      }
+      lines.push(...fl);
     }
     // An old report (already_ended) says nothing about the clipboard or recent documents now.
     if (endedElsewhere) {
@@ -180,11 +202,89 @@ export function buildReceipt(r) {
   return { status: overallStatus(lines), lines };
 }
 
+// Folders the host looked at and touched nothing of, for a reason no « Réessayer » changes
+// (PROTOCOL.md, session.end): each gets its own line saying what the aidant must know and do.
+// `moved`: the folder at the configured place is not the one of the start (renamed away and
+// another put there, relinked, another disk): the person's files may be in it, untouched.
+// `refused`: a folder that may never be wiped (a root, a home…): IT's configuration to fix.
+// `skipped`: no snapshot (added during the accompaniment, or its snapshot failed).
+// Keys written out whole (test/package.test.js checks every key the code names exists).
+const UNTOUCHED = Object.freeze({
+  moved: { Downloads: 'receiptFolderMovedDownloads', Scans: 'receiptFolderMovedScans', Other: 'receiptFolderMovedOther' },
+  refused: { Downloads: 'receiptFolderRefusedDownloads', Scans: 'receiptFolderRefusedScans', Other: 'receiptFolderRefusedOther',
+    action: 'tellIT' },
+  skipped: { Downloads: 'receiptFolderSkippedDownloads', Scans: 'receiptFolderSkippedScans', Other: 'receiptFolderSkippedOther' },
+});
+const NO_BIRTH_TIME = Object.freeze({
+  Downloads: 'receiptFolderNoBirthTimeDownloads', Scans: 'receiptFolderNoBirthTimeScans', Other: 'receiptFolderNoBirthTimeOther',
+});
+
+/**
+ * The word for a watched folder, from its label only (never a path): Downloads, the scanner's
+ * folders (`scans`, `scans-2`…), or « un dossier surveillé » for the others (`watch-1`…).
+ */
+export function folderKind(label) {
+  if (label === 'downloads') return 'Downloads';
+  if (typeof label === 'string' && /^scans(-\d+)?$/.test(label)) return 'Scans';
+  return 'Other';
+}
+
+/**
+ * The files lines of a report that is this accompaniment's. The counts line folds the folders
+ * the host did wipe (clean, missing, partial, failed: « Réessayer » may help the last two, e.g.
+ * a file open in another program); each folder left untouched (UNTOUCHED), and each entry kept
+ * because the file system gives no birth time (`no_birth_time`: no retry changes that either),
+ * gets its own line. Without such a folder the counts line is exactly the host's `files.status`.
+ */
+function filesLines(files, browserRemoved = 0) {
+  const folders = Array.isArray(files.folders) ? files.folders.filter((f) => f && typeof f === 'object') : [];
+  const notes = [];
+  const wiped = []; // folders folded into the counts line
+  folders.forEach((f, i) => {
+    const id = `folder:${typeof f.label === 'string' && /^[a-z0-9-]{1,40}$/.test(f.label) ? f.label : i + 1}`;
+    const kind = folderKind(f.label);
+    const errors = f.errors && typeof f.errors === 'object' ? f.errors : {};
+    const untouched = Object.hasOwn(UNTOUCHED, f.status) ? UNTOUCHED[f.status] : null;
+    if (untouched) {
+      notes.push(line(id, PARTIAL, untouched[kind], [], untouched.action));
+      return;
+    }
+    const noBirth = Number(errors.no_birth_time) || 0;
+    if (noBirth > 0) {
+      notes.push(line(id, PARTIAL, NO_BIRTH_TIME[kind], [noBirth]));
+      // Nothing else wrong in it: not a failure « Réessayer » could fix.
+      const others = Object.entries(errors).some(([k, n]) => k !== 'no_birth_time' && Number(n) > 0);
+      if (f.status === 'partial' && !others && !(Number(f.failed) > 0)) return;
+    }
+    wiped.push(f);
+  });
+  const n = (Number(files.removed) || 0) + browserRemoved;
+  const countKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
+  const failedLine = (status) => line('files', status, 'receiptFilesFailed', [n, Number(files.failed) || 0], 'retry');
+  if (!notes.length) {
+    const fs = hostStatus(files.status);
+    return [fs === OK ? line('files', OK, countKey, [n]) : failedLine(fs === NOTICE ? NOTICE : FAILED)];
+  }
+  // The host's own verdict still bounds the claim: a files step that failed is never « ok ».
+  const wipedOk = wiped.every((f) => f.status === 'clean' || f.status === 'missing')
+    && (files.status === 'clean' || files.status === 'partial');
+  if (!wipedOk) return [failedLine(FAILED), ...notes];
+  // Every folder untouched and nothing removed: the folder lines say it all.
+  if (!wiped.length && n === 0) return notes;
+  return [line('files', OK, n === 0 ? 'receiptFilesNoneElsewhere' : countKey, [n]), ...notes];
+}
+
 /**
  * The files line when the host never registered this accompaniment (no session id from
  * session.start): not verified, and why, from the code of the last start attempt.
  */
-function notTracked(startCode) {
+function notTracked(startCode, browserRemoved = 0) {
+  // The browser deleted the downloads it knows of itself: said, with the count; the rest (scans,
+  // files saved by other programs, a download it could not delete) stays unverified.
+  if (browserRemoved > 0) {
+    return line('files', PARTIAL, startCode === 'busy' ? 'receiptFilesNotTrackedBusyBrowser' : 'receiptFilesNotTrackedBrowser',
+      [browserRemoved], 'tellIT');
+  }
   return line('files', FAILED, startCode === 'busy' ? 'receiptFilesNotTrackedBusy' : 'receiptFilesNotTracked', [], 'tellIT');
 }
 

@@ -37,12 +37,20 @@ export function startSession({ now, scope }) {
 export const RETRY_DELAYS_MS = Object.freeze([1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000, 60000, 60000]);
 const FINAL_CODES = new Set(['host_missing', 'host_forbidden', 'forbidden', 'unknown_cmd', 'bad_request']);
 
-/** The host answered session.start: its session id is this accompaniment's. */
-export function hostRegistered(session, result) {
+/**
+ * The host answered session.start: its session id is this accompaniment's. `now`: when (its
+ * snapshot of the watched folders precedes it); a file downloaded before then is in that
+ * snapshot, so the host keeps it and the browser deletes it itself at the end (plan.js
+ * planEarlyDownloads). 0 when unknown.
+ */
+export function hostRegistered(session, result, now = 0) {
   const prev = session.host || {};
   const id = result && typeof result.session_id === 'string' ? result.session_id : '';
   if (!id) return hostAttemptFailed(session, 'host_error', 0);
-  return { ...session, host: { ...prev, state: 'ok', sessionId: id, code: '', attempts: (prev.attempts || 0) + 1, nextAt: 0 } };
+  return {
+    ...session,
+    host: { ...prev, state: 'ok', sessionId: id, code: '', attempts: (prev.attempts || 0) + 1, nextAt: 0, registeredAt: now || 0 },
+  };
 }
 
 /** An attempt failed with `code` at `now`: retry later (`nextAt`), or give up ('failed'). */
@@ -81,7 +89,7 @@ export function endedSession(session, endedAt) {
     tabIds: [],
     stores: [],
     host: { state: h.state || 'failed', sessionId: h.sessionId || '', code: h.code || '', attempts: h.attempts || 0, nextAt: 0,
-      endAsked: h.endAsked || h.sessionId || '' },
+      registeredAt: h.registeredAt || 0, endAsked: h.endAsked || h.sessionId || '' },
   };
 }
 

@@ -261,3 +261,29 @@ test('an end clicked while session.start is in flight waits for it: the host end
   assert.ok(order.indexOf('session.end') > order.indexOf('session.start'), order.join(' → '));
   assert.equal(run.receipt.lines.find((l) => l.id === 'files').key, 'receiptFiles');
 });
+
+test('busy at the click, registered later: a file downloaded in between is deleted by the browser, the receipt counts it', async () => {
+  let starts = 0;
+  const b = await loadBackground(async (msg) => {
+    if (msg.cmd === 'session.start') {
+      starts++;
+      if (starts === 1) return { id: msg.id, ok: false, error: { code: 'busy', message: 'locked' } };
+      return { id: msg.id, ok: true, result: { session_id: 'sid-late', started_at: new Date().toISOString(), scope: 'session' } };
+    }
+    // The host's snapshot (taken at the late start) holds the early file: it keeps it.
+    if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-late', { files: { status: 'clean', removed: 0, folders: [] } }) };
+    return { id: msg.id, ok: true, result: {} };
+  });
+  b.download({ id: 1, startTime: new Date(Date.now() - 3600e3).toISOString() }); // the aidant's, before the click
+  await send(b, { type: 'start' });
+  await until(async () => (await stored(b)).session.host.state === 'retrying');
+  b.download({ id: 2, startTime: new Date().toISOString() }); // while the host is busy
+  const done = await until(async () => ((await stored(b)).session.host.state === 'ok' ? (await stored(b)).session : null));
+  assert.ok(done.host.registeredAt >= done.startedAt + 900, 'the registration time is kept');
+
+  await send(b, { type: 'end' });
+  const { run } = await until(async () => ((await stored(b)).run.phase === 'done' ? stored(b) : null));
+  assert.deepEqual([...b.state.files], [1], 'the early file is gone, the aidant\'s older one stays');
+  assert.deepEqual(run.receipt.lines.find((l) => l.id === 'files'), { id: 'files', status: 'ok', key: 'receiptFilesOne', subs: ['1'] });
+  assert.equal(run.receipt.status, 'clean');
+});

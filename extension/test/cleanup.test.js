@@ -260,3 +260,96 @@ test('Chromium never clears the whole history, even with nothing older', async (
   assert.equal(whole, 0);
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
+
+// The host registered the accompaniment late (busy at the click): a file downloaded before then is
+// in its snapshot and kept by it. The browser deletes it itself, before the downloads list goes.
+function lateRegistration(opts = {}, host = { state: 'ok', sessionId: 's', registeredAt: START + 20000 }) {
+  const { b, ctx } = scenario(opts);
+  b.download({ id: 40, startTime: new Date(START - 3600e3).toISOString() }); // the aidant's own, before the click
+  b.download({ id: 41, startTime: new Date(START + 5000).toISOString() }); // between the click and the registration
+  b.download({ id: 42, startTime: new Date(START + 60000).toISOString() }); // after: the host deletes it
+  return { b, ctx: { ...ctx, session: { ...ctx.session, host } } };
+}
+
+test('a file downloaded before the late registration is deleted by the browser, first, and counted', async () => {
+  const { b, ctx } = lateRegistration();
+  const r = await runCleanup(ctx);
+  assert.deepEqual([...b.state.files].sort(), [40, 42], 'only the file the host\'s snapshot holds is deleted by the browser');
+  assert.deepEqual(b.calls.filter(([k]) => k === 'downloads.removeFile').map(([, id]) => id), [41]);
+  const removeAt = b.calls.findIndex(([k]) => k === 'downloads.removeFile');
+  const listGone = b.calls.findIndex(([k, , types]) => k === 'browsingData.remove' && types.downloads);
+  assert.ok(removeAt >= 0 && removeAt < listGone, 'while the downloads list still names it');
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['3'] }, 'host 2 + browser 1');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  assert.ok(r.steps.early, 'the step is timed like the others');
+});
+
+test('Firefox: the early files go before the history head start empties the downloads list', async () => {
+  const { b, ctx } = lateRegistration({ firefox: true, stores: ['firefox-default'] });
+  await runCleanup({ ...ctx, browser: 'firefox' });
+  const removeAt = b.calls.findIndex(([k]) => k === 'downloads.removeFile');
+  const firstRemoval = b.calls.findIndex(([k]) => k === 'browsingData.remove');
+  assert.ok(removeAt >= 0 && (firstRemoval < 0 || removeAt < firstRemoval));
+  assert.deepEqual([...b.state.files].sort(), [40, 42]);
+});
+
+test('an early file the browser cannot delete, or says it deleted but is still there: partial, counted, never named', async () => {
+  for (const opts of [{ refuseFiles: [41] }, { keepFiles: [41] }]) {
+    const { ctx } = lateRegistration(opts);
+    const r = await runCleanup(ctx);
+    assert.equal(lineOf(r, 'files').status, 'partial');
+    assert.deepEqual(lineOf(r, 'files').subs, ['2'], 'only what is verified gone is counted');
+    assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
+    assert.equal(r.status, 'partial');
+  }
+});
+
+test('a download still running before the registration is cancelled (its partial file goes with it)', async () => {
+  const { b, ctx } = lateRegistration();
+  b.download({ id: 43, startTime: new Date(START + 6000).toISOString(), state: 'in_progress' });
+  const r = await runCleanup(ctx);
+  assert.ok(b.calls.some(([k, id]) => k === 'downloads.cancel' && id === 43));
+  assert.ok(!b.calls.some(([k, id]) => k === 'downloads.removeFile' && id === 43), 'removeFile takes finished downloads only');
+  assert.ok(!b.state.files.has(43));
+  assert.deepEqual(lineOf(r, 'files').subs, ['4']);
+  assert.equal(r.status, 'clean');
+});
+
+test('a hanging downloads search is bounded; the early files are then said unverified', async () => {
+  const { ctx } = lateRegistration({ hang: ['downloads'] });
+  const t0 = Date.now();
+  const r = await runCleanup({ ...ctx, limits: { early: 100 } });
+  assert.ok(Date.now() - t0 < 3000);
+  assert.equal(lineOf(r, 'files').status, 'partial');
+  assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyUnverified', subs: [] });
+  assert.equal(lineOf(r, 'tabs').status, 'ok', 'the other steps still ran');
+  assert.ok(ctx.b.state.cookies.every((c) => !c.domain.includes('caf')), 'cookies removed too');
+});
+
+test('registered at the click, or scope all: the browser deletes nothing, the host does', async () => {
+  const { b, ctx } = lateRegistration({}, { state: 'ok', sessionId: 's', registeredAt: START + 300 });
+  const r = await runCleanup(ctx);
+  assert.ok(!b.calls.some(([k]) => k === 'downloads.removeFile'));
+  assert.deepEqual(lineOf(r, 'files').subs, ['2']);
+  const all = lateRegistration();
+  await runCleanup({ ...all.ctx, settings: { ...all.ctx.settings, scope: 'all' } });
+  assert.ok(!all.b.calls.some(([k]) => k.startsWith('downloads.') && k !== 'downloads.search'));
+});
+
+test('never registered: the browser deletes every download of the accompaniment and says so; the rest stays unverified', async () => {
+  const never = { state: 'failed', sessionId: '', code: 'busy' };
+  const { b, ctx } = lateRegistration({ host: (msg) => ({ id: msg.id, ok: false, error: { code: 'no_session', message: '' } }) }, never);
+  const r = await runCleanup(ctx);
+  assert.deepEqual([...b.state.files], [40], 'the aidant\'s older download stays');
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'partial', key: 'receiptFilesNotTrackedBusyBrowser', subs: ['2'], action: 'tellIT' });
+  assert.notEqual(r.status, 'clean');
+  // Host missing: the same, said with the missing component.
+  const missing = lateRegistration({ host: () => { throw new Error('Specified native messaging host not found.'); } },
+    { state: 'failed', sessionId: '', code: 'host_missing' });
+  const m = await runCleanup(missing.ctx);
+  assert.deepEqual(lineOf(m, 'files'), { id: 'files', status: 'partial', key: 'receiptHostMissingBrowser', subs: ['2'] });
+  // Nothing the browser downloaded: the sentences of before.
+  const none = scenario({ host: (msg) => ({ id: msg.id, ok: false, error: { code: 'no_session', message: '' } }) });
+  const n = await runCleanup({ ...none.ctx, session: { ...none.ctx.session, host: never } });
+  assert.equal(lineOf(n, 'files').key, 'receiptFilesNotTrackedBusy');
+});

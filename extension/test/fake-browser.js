@@ -24,7 +24,10 @@ export function fakeBrowser(opts = {}) {
     cookies: [],        // { name, domain, path, secure, storeId, partitionKey? }
     tabs: [],           // { id, url, incognito, windowId, status }
     history: [],        // { url, lastVisitTime }
-    downloads: [],      // { id, startTime (ISO) }
+    downloads: [],      // { id, startTime (ISO), state?, exists?, canResume? }
+    files: new Set(),   // download ids whose file is on disk (downloads.removeFile deletes it)
+    keepFiles: new Set(opts.keepFiles || []),  // ids whose removeFile resolves but the file stays
+    refuseFiles: new Set(opts.refuseFiles || []), // ids whose removeFile rejects (file locked)
     siteData: [],       // { host, type: 'localStorage' | 'indexedDB' | 'serviceWorkers', created }
     closed: [],         // "recently closed": { lastModified, tab: { sessionId, windowId, url } }
     stores: opts.stores || ['0'],
@@ -161,8 +164,30 @@ export function fakeBrowser(opts = {}) {
     },
     downloads: {
       async search(q) {
+        calls.push(['downloads.search', q]);
+        if (state.hang.has('downloads')) return never();
         const after = q.startedAfter ? Date.parse(q.startedAfter) : 0;
-        return state.downloads.filter((d) => Date.parse(d.startTime) > after);
+        return state.downloads.filter((d) => Date.parse(d.startTime) > after && (q.id == null || d.id === q.id))
+          .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) } : {}) }));
+      },
+      // As both browsers: finished downloads only; the entry stays in the list, `exists` false.
+      async removeFile(id) {
+        calls.push(['downloads.removeFile', id]);
+        const d = state.downloads.find((x) => x.id === id);
+        if (!d) throw new Error(`Invalid download id ${id}`);
+        if (d.state !== 'complete') throw new Error('Download must be complete');
+        if (!state.files.has(id)) throw new Error("File doesn't exist");
+        if (state.refuseFiles.has(id)) throw new Error('Access denied');
+        if (!state.keepFiles.has(id)) state.files.delete(id);
+      },
+      // Cancelling deletes the partial file; a finished download cannot be cancelled.
+      async cancel(id) {
+        calls.push(['downloads.cancel', id]);
+        const d = state.downloads.find((x) => x.id === id);
+        if (!d) throw new Error(`Invalid download id ${id}`);
+        if (d.state === 'complete') return;
+        Object.assign(d, { state: 'interrupted', error: 'USER_CANCELED', canResume: false });
+        state.files.delete(id);
       },
     },
     runtime: {
@@ -196,6 +221,13 @@ export function fakeBrowser(opts = {}) {
     scripting: { async executeScript() { return [{ result: true }]; } },
   };
   b.tabs.get = async (id) => ({ ...state.tabs.find((t) => t.id === id) });
+  /** A download with its file on disk (`state` 'complete' unless given). */
+  b.download = (d) => {
+    const item = { state: 'complete', ...d };
+    state.downloads.push(item);
+    if (item.state === 'complete' || item.state === 'in_progress' || item.canResume) state.files.add(item.id);
+    return item;
+  };
   function storageArea(area) {
     const data = {};
     state.storage = state.storage || {};

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
-import { cookieQuery, cookieRemoval, cookiesInScope, planCleanup, planForget, planTabs, siteHosts } from '../lib/plan.js';
+import {
+  cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, planCleanup,
+  planEarlyDownloads, planForget, planTabs, siteHosts,
+} from '../lib/plan.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
 const used = { caf: { hosts: ['wwwd.caf.fr', 'www.caf.fr'] }, ameli: { hosts: ['assure.ameli.fr'] } };
@@ -143,4 +146,53 @@ test('recently closed: what closed since the start is forgotten, in Chromium sec
   assert.deepEqual(p.windows, ['w']);
   assert.equal(planForget(entries, 0).tabs.length, 6, 'scope all: every entry');
   assert.deepEqual(planForget(null, T0), { tabs: [], windows: [] });
+});
+
+// Downloads the host's snapshot holds (registered late) or that no host will delete (never
+// registered): the browser deletes their files itself.
+test('early downloads: the window is the accompaniment\'s start to the registration (plus a margin)', () => {
+  const p = planEarlyDownloads({ scope: 'session', startedAt: T0, registered: true, registeredAt: T0 + 30000 });
+  assert.deepEqual(p, { mode: 'early', startedAfter: new Date(T0 - 1).toISOString(), before: T0 + 30000 + EARLY_MARGIN_MS });
+  assert.equal(EARLY_MARGIN_MS, 2000);
+  // Scope all: the host empties the watched folders whatever its snapshot; a registration time
+  // unknown (the host's own session taken over at recovery): the snapshot is the start.
+  assert.equal(planEarlyDownloads({ scope: 'all', startedAt: T0, registered: true, registeredAt: T0 + 30000 }), null);
+  assert.equal(planEarlyDownloads({ scope: 'session', startedAt: T0, registered: true, registeredAt: 0 }), null);
+  // Never registered: every download of the accompaniment, in either scope.
+  for (const scope of ['session', 'all']) {
+    const u = planEarlyDownloads({ scope, startedAt: T0, registered: false });
+    assert.equal(u.mode, 'unregistered');
+    assert.equal(u.before, Number.POSITIVE_INFINITY);
+  }
+});
+
+test('early downloads: only this accompaniment\'s, before the registration, with a file that may be on disk', () => {
+  const p = planEarlyDownloads({ scope: 'session', startedAt: T0, registered: true, registeredAt: T0 + 10000 });
+  const at = (ms) => new Date(T0 + ms).toISOString();
+  const items = [
+    { id: 1, startTime: at(-60000), state: 'complete', exists: true }, // the aidant's, before the click
+    { id: 2, startTime: at(3000), state: 'complete', exists: true }, // between click and registration
+    { id: 3, startTime: at(11000), state: 'complete', exists: true }, // within the margin
+    { id: 4, startTime: at(13000), state: 'complete', exists: true }, // after: the host's to delete
+    { id: 5, startTime: at(4000), state: 'complete', exists: false }, // already gone
+    { id: 6, startTime: at(5000), state: 'in_progress', exists: true },
+    { id: 7, startTime: at(6000), state: 'interrupted', canResume: true }, // partial data kept
+    { id: 8, startTime: at(7000), state: 'interrupted', canResume: false }, // nothing left
+  ];
+  assert.deepEqual(earlyDownloadTargets(items, p), { ids: [2, 3, 6, 7], cancel: [6, 7] });
+  assert.deepEqual(earlyDownloadTargets(items, null), { ids: [], cancel: [] });
+  const all = planEarlyDownloads({ scope: 'session', startedAt: T0, registered: false });
+  assert.deepEqual(earlyDownloadTargets(items, all).ids, [2, 3, 4, 6, 7]);
+});
+
+test('early downloads: only what the browser re-reads as gone counts as removed', () => {
+  assert.equal(downloadGone({ state: 'complete', exists: false }), true);
+  assert.equal(downloadGone({ state: 'complete', exists: true }), false);
+  assert.equal(downloadGone({ state: 'complete' }), false, 'exists unknown: not verified');
+  assert.equal(downloadGone({ state: 'interrupted', error: 'USER_CANCELED', canResume: false }), true);
+  assert.equal(downloadGone({ state: 'interrupted', canResume: true }), false, 'partial data kept to resume');
+  assert.equal(downloadGone({ state: 'in_progress' }), false);
+  assert.equal(downloadGone(undefined), false, 'no longer listed: not verified');
+  assert.deepEqual(judgeEarlyDownloads([1, 2, 3], [{ id: 1, state: 'complete', exists: false }, { id: 2, state: 'complete', exists: true }]),
+    { found: 3, removed: 1, left: 2 });
 });

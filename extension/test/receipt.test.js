@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReceipt, overallStatus, withoutNames } from '../lib/receipt.js';
+import fs from 'node:fs';
+import { buildReceipt, folderKind, overallStatus, withoutNames } from '../lib/receipt.js';
 
 const hostOk = {
   ok: true,
@@ -190,4 +191,131 @@ test('the receipt kept on disk has counts, never the names of the sites', () => 
   const failed = withoutNames(buildReceipt({ ...base(), verify: { ...base().verify, cookiesLeft: { ameli: 1 } } }));
   assert.deepEqual(lineOf(failed, 'logout').subs, ['1']);
   assert.equal(lineOf(failed, 'logout').key, 'receiptLogoutFailedCount');
+});
+
+// Folders the host left untouched (PROTOCOL.md, session.end): one line each, saying what to do;
+// never « Réessayer », which would change nothing.
+const fr = JSON.parse(fs.readFileSync(new URL('../_locales/fr/messages.json', import.meta.url), 'utf8'));
+const en = JSON.parse(fs.readFileSync(new URL('../_locales/en/messages.json', import.meta.url), 'utf8'));
+const withFolders = (folders, files = {}) => buildReceipt({
+  ...base(),
+  host: { ok: true, value: { ...hostOk.value, status: 'partial', files: { status: 'partial', removed: 0, kept: 0, failed: 0, folders, ...files } } },
+});
+
+test('folder labels become words, never paths', () => {
+  assert.equal(folderKind('downloads'), 'Downloads');
+  assert.equal(folderKind('scans'), 'Scans');
+  assert.equal(folderKind('scans-2'), 'Scans');
+  assert.equal(folderKind('watch-1'), 'Other');
+  assert.equal(folderKind('/home/marie/Téléchargements'), 'Other');
+  assert.equal(folderKind(undefined), 'Other');
+});
+
+test('moved folder: partial, says nothing was deleted there and to check with the person, no retry', () => {
+  const r = withFolders([
+    { label: 'downloads', status: 'moved', removed: 0, kept: 0, failed: 0, errors: { moved: 1 } },
+    { label: 'scans', status: 'clean', removed: 2, kept: 0, failed: 0 },
+  ], { removed: 2 });
+  assert.equal(r.status, 'partial');
+  assert.deepEqual(lineOf(r, 'folder:downloads'), { id: 'folder:downloads', status: 'partial', key: 'receiptFolderMovedDownloads', subs: [] });
+  assert.match(fr.receiptFolderMovedDownloads.message, /^Le dossier Téléchargements a été déplacé ou remplacé pendant l'accompagnement : rien n'y a été effacé\. Vérifiez avec la personne ce qu'il contient\.$/);
+  // The folder the host did wipe still counts.
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['2'] });
+  assert.ok(!r.lines.some((l) => l.action === 'retry'), JSON.stringify(r.lines));
+});
+
+test('refused folder: partial, tell IT, no retry; the sentence does not repeat the IT action', () => {
+  for (const code of ['root', 'home', 'other_user', 'system', 'state', 'config', 'binary', 'relative']) {
+    const r = withFolders([{ label: 'scans-2', status: 'refused', removed: 0, kept: 0, failed: 0, errors: { [code]: 1 } }]);
+    assert.deepEqual(lineOf(r, 'folder:scans-2'), { id: 'folder:scans-2', status: 'partial', key: 'receiptFolderRefusedScans', subs: [], action: 'tellIT' });
+    assert.equal(lineOf(r, 'files'), undefined, 'no « Aucun fichier à supprimer » when the only folder was not looked at');
+    assert.equal(r.status, 'partial');
+    assert.ok(!r.lines.some((l) => l.action === 'retry'));
+  }
+  assert.match(fr.receiptFolderRefusedScans.message, /^Le dossier Numérisations est protégé : Table rase n'y efface jamais rien\./);
+  assert.doesNotMatch(fr.receiptFolderRefusedScans.message, /service informatique/, 'the tellIT action says it');
+});
+
+test('skipped folder (no snapshot) and a watched folder without a known word', () => {
+  const r = withFolders([
+    { label: 'watch-1', status: 'skipped', errors: { no_snapshot: 1 } },
+    { label: 'downloads', status: 'clean', removed: 0 },
+  ]);
+  assert.deepEqual(lineOf(r, 'folder:watch-1'), { id: 'folder:watch-1', status: 'partial', key: 'receiptFolderSkippedOther', subs: [] });
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFilesNoneElsewhere', subs: ['0'] });
+  assert.equal(r.status, 'partial');
+  assert.ok(!r.lines.some((l) => l.action === 'retry'));
+});
+
+test('entries without a birth time: counted on their folder\'s line, no retry unless something else failed', () => {
+  const r = withFolders([{ label: 'downloads', status: 'partial', removed: 1, kept: 2, failed: 0, errors: { no_birth_time: 2 } }], { removed: 1, kept: 2 });
+  assert.deepEqual(lineOf(r, 'folder:downloads'), { id: 'folder:downloads', status: 'partial', key: 'receiptFolderNoBirthTimeDownloads', subs: ['2'] });
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFilesOne', subs: ['1'] });
+  assert.equal(r.status, 'partial');
+  assert.ok(!r.lines.some((l) => l.action === 'retry'));
+  // Another error in the same folder (a file open elsewhere): that one « Réessayer » may fix.
+  const busy = withFolders([{ label: 'downloads', status: 'partial', removed: 1, kept: 2, failed: 1, errors: { no_birth_time: 2, busy: 1 } }], { removed: 1, failed: 1 });
+  assert.deepEqual(lineOf(busy, 'files'), { id: 'files', status: 'failed', key: 'receiptFilesFailed', subs: ['1', '1'], action: 'retry' });
+  assert.equal(lineOf(busy, 'folder:downloads').key, 'receiptFolderNoBirthTimeDownloads');
+});
+
+test('an untouched folder next to one that failed: the failure keeps its retry, the folder its own line', () => {
+  const r = withFolders([
+    { label: 'downloads', status: 'failed', removed: 0, failed: 3, errors: { permission: 3 } },
+    { label: 'scans', status: 'moved', errors: { moved: 1 } },
+  ], { failed: 3 });
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'failed', key: 'receiptFilesFailed', subs: ['0', '3'], action: 'retry' });
+  assert.equal(lineOf(r, 'folder:scans').key, 'receiptFolderMovedScans');
+  assert.equal(lineOf(r, 'folder:scans').action, undefined);
+  // The host's files verdict bounds the claim even when the folders look fine.
+  const odd = withFolders([{ label: 'scans', status: 'moved', errors: { moved: 1 } }, { label: 'downloads', status: 'clean' }], { status: 'failed' });
+  assert.equal(lineOf(odd, 'files').status, 'failed');
+});
+
+test('without untouched folders the files line is the host\'s status, as before', () => {
+  const r = withFolders([{ label: 'downloads', status: 'partial', removed: 2, failed: 1, errors: { permission: 1 } }], { removed: 2, failed: 1 });
+  assert.deepEqual(r.lines.filter((l) => l.id.startsWith('f')).map((l) => l.id), ['files']);
+  assert.equal(lineOf(r, 'files').key, 'receiptFilesFailed');
+  const clean = withFolders([{ label: 'downloads', status: 'clean', removed: 2 }, { label: 'scans', status: 'missing' }], { status: 'clean', removed: 2 });
+  assert.equal(clean.status, 'clean');
+  assert.deepEqual(lineOf(clean, 'files').key, 'receiptFiles');
+});
+
+test('the folder lines carry no path, and a label that is not a plain label is not used as an id', () => {
+  const r = withFolders([{ label: '/home/marie/Téléchargements', status: 'moved', errors: { moved: 1 } }]);
+  assert.deepEqual(r.lines.filter((l) => l.id.startsWith('folder')).map((l) => [l.id, l.key]), [['folder:1', 'receiptFolderMovedOther']]);
+  assert.doesNotMatch(JSON.stringify(r), /marie/);
+});
+
+test('every folder message exists in French and English', () => {
+  for (const kind of ['Downloads', 'Scans', 'Other']) {
+    for (const k of ['receiptFolderMoved', 'receiptFolderRefused', 'receiptFolderSkipped', 'receiptFolderNoBirthTime']) {
+      assert.ok(fr[`${k}${kind}`] && en[`${k}${kind}`], `${k}${kind}`);
+      assert.doesNotMatch(fr[`${k}${kind}`].message + en[`${k}${kind}`].message, /Réessayer|Try again|[/\\]/);
+    }
+  }
+  assert.ok(fr.receiptFilesNoneElsewhere && en.receiptFilesNoneElsewhere);
+});
+
+test('downloads the browser deleted itself: counted; those that may be left make the files line partial', () => {
+  const early = (value) => ({ ...base(), early: value });
+  const r = buildReceipt(early({ ok: true, value: { mode: 'early', found: 2, removed: 2, left: 0 } }));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['5'] });
+  assert.equal(r.status, 'clean');
+  const left = buildReceipt(early({ ok: true, value: { mode: 'early', found: 2, removed: 1, left: 1 } }));
+  assert.equal(lineOf(left, 'files').status, 'partial');
+  assert.deepEqual(lineOf(left, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
+  const unknown = buildReceipt(early({ ok: false, code: 'timeout' }));
+  assert.equal(lineOf(unknown, 'filesEarly').key, 'receiptFilesEarlyUnverified');
+  assert.equal(unknown.status, 'partial');
+  assert.equal(lineOf(buildReceipt(early(null)), 'filesEarly'), undefined, 'none planned: nothing said');
+});
+
+test('a late registration: what was saved outside the browser before it is said possibly kept (a notice)', () => {
+  const T = 1_800_000_000_000;
+  const late = buildReceipt({ ...base(), startedAt: T, hostSession: { id: 'sid-1', registeredAt: T + 30000 } });
+  assert.deepEqual(lineOf(late, 'filesLate'), { id: 'filesLate', status: 'notice', key: 'receiptFilesTrackedLate', subs: [] });
+  assert.equal(late.status, 'clean', 'a notice: nothing the extension could verify is left');
+  const atOnce = buildReceipt({ ...base(), startedAt: T, hostSession: { id: 'sid-1', registeredAt: T + 400 } });
+  assert.equal(lineOf(atOnce, 'filesLate'), undefined);
 });

@@ -23,6 +23,11 @@ test('a session starts at the click, before the host registers it', () => {
   assert.equal(r.host.sessionId, 'u');
   assert.equal(r.host.state, 'ok');
   assert.equal(needsRegistration(r), false);
+  assert.equal(r.host.registeredAt, 0, 'no time given: unknown');
+  // When the host registered it: its snapshot holds what was downloaded before (plan.js).
+  const late = hostRegistered(hostAttemptFailed(s, 'busy', NOW), { session_id: 'u' }, NOW + 9000);
+  assert.equal(late.host.registeredAt, NOW + 9000);
+  assert.equal(endedSession({ ...late, state: 'ending' }, NOW + 60000).host.registeredAt, NOW + 9000);
 });
 
 test('a failed registration is tried again with a growing delay, bounded; final codes stop at once', () => {

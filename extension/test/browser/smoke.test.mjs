@@ -57,6 +57,11 @@ function fakeCaf(tls) {
       'tr_session=opaque; Domain=caf.fr; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=3600',
       'tr_chips=opaque; Path=/; Secure; SameSite=None; Partitioned; Max-Age=3600',
     ]);
+    if (req.url.endsWith('.pdf')) {
+      res.setHeader('Content-Type', 'application/pdf');
+      res.end('%PDF-1.4 attestation');
+      return;
+    }
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end('<!doctype html><title>Mon compte CAF</title><p>Connecté</p><script>localStorage.setItem("x","1")</script>');
   });
@@ -214,6 +219,10 @@ async function holdSessionLock(stateDir, ms) {
   };
 }
 
+async function stored(worker) {
+  return worker.evaluate(() => chrome.storage.local.get(null));
+}
+
 async function hostLine(popup) {
   return popup.$eval('#host-state', (el) => (el.hidden ? '' : el.textContent));
 }
@@ -243,13 +252,27 @@ async function receiptOf(popup) {
 
 const realHost = process.env.TABLERASE_HOST !== 'fake' && fs.existsSync('/usr/bin/flock');
 
-test('lock busy at the start: a page visited meanwhile is removed, files are tracked once the host registers', { timeout: 60000, skip: !realHost && 'needs the real host and flock' }, async (t) => {
+/** Downloads `url` with the browser (as the person would) and waits for it; its item. */
+async function browserDownload(worker, url) {
+  return worker.evaluate(async (u) => {
+    const id = await chrome.downloads.download({ url: u });
+    for (let i = 0; i < 100; i++) {
+      const [d] = await chrome.downloads.search({ id });
+      if (d && d.state !== 'in_progress') return d;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }, url);
+}
+
+test('lock busy at the start: a page visited meanwhile is removed, a file downloaded before the late registration is deleted, files are tracked after', { timeout: 60000, skip: !realHost && 'needs the real host and flock' }, async (t) => {
   const { downloads, older, port, browser, worker, state } = await launch(t);
   const popup = await browser.newPage();
   await popup.goto(`chrome-extension://${EXT_ID}/popup/popup.html`);
   await popup.waitForSelector('#start:not([hidden])');
-  // Held 4 s: the host's first session.start waits its 2 s and answers busy; a retry gets it.
-  const release = await holdSessionLock(state, 4000);
+  // Held 6 s: the host's first session.start waits its 2 s and answers busy, so does the first
+  // retry; a later retry gets it, and its snapshot holds what was downloaded meanwhile.
+  const release = await holdSessionLock(state, 6000);
   t.after(release);
   await popup.click('#start');
   await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 10000 });
@@ -258,7 +281,13 @@ test('lock busy at the start: a page visited meanwhile is removed, files are tra
   await site.goto(`https://www.caf.fr:${port}/`);
   await popup.bringToFront();
   await waitHostLine(popup, ['hostBusyRetrying'], 8000);
-  await waitHostLine(popup, ['hostTracking'], 15000);
+  // The person downloads a document while the host is still busy: in the host's snapshot.
+  const early = await browserDownload(worker, `https://www.caf.fr:${port}/releve.pdf`);
+  assert.equal(early && early.state, 'complete', `the early download finished: ${JSON.stringify(early)}`);
+  assert.equal(path.dirname(early.filename), downloads, 'it landed in the watched folder');
+  assert.ok(fs.existsSync(early.filename));
+  assert.equal((await stored(worker)).session.host.state !== 'ok', true, 'downloaded before the host registered');
+  await waitHostLine(popup, ['hostTracking'], 20000);
   const newFile = path.join(downloads, 'attestation.pdf');
   fs.writeFileSync(newFile, '%PDF-1.4 test');
 
@@ -269,6 +298,8 @@ test('lock busy at the start: a page visited meanwhile is removed, files are tra
     'the visit made while the host waited for its lock is removed');
   assert.equal(receipt.status, 'clean', `receipt:\n${receipt.lines.join('\n')}`);
   assert.equal(fs.existsSync(newFile), false, 'the file downloaded after the late registration is deleted');
+  assert.equal(fs.existsSync(early.filename), false, 'the file downloaded before the late registration is deleted (by the browser)');
+  assert.ok(receipt.lines.some((l) => l.startsWith('files ok')), `the files line counts them:\n${receipt.lines.join('\n')}`);
   assert.equal(fs.existsSync(older), true, 'the older file is kept');
   const disk = JSON.stringify(await worker.evaluate(() => chrome.storage.local.get(null)));
   assert.doesNotMatch(disk, /caf/i, 'no site name left in storage.local');
