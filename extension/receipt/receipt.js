@@ -14,7 +14,7 @@ let shownAt = 0; // the receipt on screen (its finishedAt): focus moves to it on
 
 async function render(run, sessionState) {
   const v = pageView(run, sessionState);
-  for (const id of ['progress-box', 'receipt', 'idle']) $(id).hidden = true;
+  for (const id of ['progress-box', 'receipt', 'details', 'idle']) $(id).hidden = true;
   $('page').dataset.view = v.view;
   if (v.view === 'progress') {
     $('steps').replaceChildren(...v.steps.map((s) => {
@@ -31,6 +31,7 @@ async function render(run, sessionState) {
     $('receipt-help').textContent = v.status === 'clean' ? '' : t('receiptPagePartialHelp');
     $('receipt-help').hidden = v.status === 'clean';
     $('receipt').hidden = false;
+    $('details').hidden = false;
     if (shownAt !== receipt.finishedAt) {
       shownAt = receipt.finishedAt;
       $('receipt-h').focus();
