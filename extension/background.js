@@ -143,7 +143,8 @@ async function start() {
   } catch {
     privateOpened = false;
   }
-  return { ok: true, resumed: false, privateOpened };
+  // The receipt page's « Nouvel accompagnement » then goes to the start page IT chose, if any.
+  return { ok: true, resumed: false, privateOpened, startPage: settings.values.startPage || '' };
 }
 
 /** What the popup shows of the host registration (no id: the popup needs none). */

@@ -14,7 +14,7 @@ if [ $quick = 0 ]; then
   need chromium chromium; need firefox-esr firefox-esr; need x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
   # The Windows lane runs the Windows build under Wine (Debian's wine64 ships no /usr/bin/wine).
   [ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1 || apt_pkgs+=(wine64)
-  need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xsel xsel; need wixl wixl; need msiinfo msitools; need certutil libnss3-tools
+  need sqlite3 sqlite3; need openssl openssl; need xvfb-run xvfb; need xclip xclip; need xdotool xdotool; need import imagemagick; need xsel xsel; need wixl wixl; need msiinfo msitools; need certutil libnss3-tools
   # French UI in both browsers, so the suite's receipts and screenshots show what an aidant sees.
   dpkg -s chromium-l10n >/dev/null 2>&1 || apt_pkgs+=(chromium-l10n)
   dpkg -s firefox-esr-l10n-fr >/dev/null 2>&1 || apt_pkgs+=(firefox-esr-l10n-fr)
@@ -79,5 +79,5 @@ step "extension: smoke test in headless Chromium with the real host"
 step "extension: charter reminders in real browsers"
 (cd extension && npm run reminders)
 
-step "real-browser proof: Chromium and Firefox ESR end to end, faults, forensics, accessibility, measured"
+step "real-browser proof: Chromium and Firefox ESR end to end, the real toolbar (headful, xdotool), faults, forensics, accessibility, measured"
 (cd extension && npm run e2e)

@@ -15,7 +15,7 @@
 import { bounded, Deadline } from './timeout.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, planCleanup, planEarlyDownloads,
-  planForget, planTabs,
+  planForget, planStartPage, planTabs,
 } from './plan.js';
 import { buildReceipt } from './receipt.js';
 import { siteForUrl } from './registry.js';
@@ -90,11 +90,14 @@ async function closeTabs(b, session, registry, settings, extensionOrigin) {
     extensionOrigin,
     isRegistryUrl: (u) => !!siteForUrl(registry, u),
   });
-  // Open the clean start page first, in a regular window, so closing the rest never closes the browser.
-  const normal = tabs.find((t) => !t.incognito && !plan.close.includes(t.id)) || tabs.find((t) => !t.incognito);
-  const props = settings.startPage ? { url: settings.startPage } : {};
-  if (normal) await b.tabs.create({ ...props, windowId: normal.windowId, active: true });
-  else await b.windows.create({ ...props, incognito: false });
+  // The receipt page first, active, in a regular window (plan.js planStartPage): closing the rest
+  // never closes the browser, and the receipt is what is on screen at the end.
+  const open = planStartPage(tabs, { close: plan.close, receiptUrl: extensionOrigin ? `${extensionOrigin}receipt/receipt.html` : '' });
+  if (open.focus) {
+    await b.tabs.update(open.focus.tabId, { active: true });
+    if (b.windows.update) await b.windows.update(open.focus.windowId, { focused: true }).catch(() => {});
+  } else if (open.create) await b.tabs.create(open.create);
+  else await b.windows.create(open.window);
   if (plan.close.length) await b.tabs.remove(plan.close);
   await forgetClosed(b, settings.scope === 'all' ? 0 : Math.max(0, Math.floor(session.startedAt || 0)));
 }
@@ -170,18 +173,23 @@ export async function removeEarlyDownloads(b, plan) {
   return { mode: plan.mode, ...judgeEarlyDownloads(ids, await b.downloads.search(q)) };
 }
 
-/** History items that count at verification: the clean start page we just opened does not. */
-export function countHistory(items, startPage) {
+/**
+ * History items that count at verification: neither a start page IT configured nor the
+ * extension's own pages (the receipt page opened at the end; browsers do not record extension
+ * pages, this makes sure).
+ */
+export function countHistory(items, startPage, extensionOrigin = '') {
   let origin = '';
   try {
     origin = startPage ? new URL(startPage).origin : '';
   } catch {
     origin = '';
   }
-  return items.filter((h) => !(origin && typeof h.url === 'string' && h.url.startsWith(`${origin}/`))).length;
+  const ours = (u) => (origin && u.startsWith(`${origin}/`)) || (extensionOrigin && u.startsWith(extensionOrigin));
+  return items.filter((h) => !(typeof h.url === 'string' && ours(h.url))).length;
 }
 
-async function verify(b, plan, startPage) {
+async function verify(b, plan, startPage, extensionOrigin) {
   const out = {
     cookiesLeft: null, history: null, downloads: null, unverified: [], othersLeft: null, othersUnverified: 0, closedLeft: null,
   };
@@ -217,7 +225,7 @@ async function verify(b, plan, startPage) {
   }
   try {
     const items = await b.history.search({ text: '', startTime: plan.verify.since, maxResults: 100 });
-    out.history = countHistory(items, startPage);
+    out.history = countHistory(items, startPage, extensionOrigin);
   } catch {
     out.history = null;
   }
@@ -354,7 +362,7 @@ export async function runCleanup(ctx) {
 
   // 6. Verify before claiming.
   progress('verify');
-  const checked = await timed('verify', bounded(() => verify(b, plan, settings.startPage), deadline.budget(limits.verify)));
+  const checked = await timed('verify', bounded(() => verify(b, plan, settings.startPage, ctx.extensionOrigin || ''), deadline.budget(limits.verify)));
   const receipt = buildReceipt({
     usedSites: plan.usedSites,
     logout,

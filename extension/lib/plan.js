@@ -225,6 +225,30 @@ export function planTabs(tabs, { scope, sessionTabIds = [], extensionOrigin = ''
 }
 
 /**
+ * Where the cleanup shows its receipt: the extension's own receipt page (receipt/receipt.html),
+ * opened as the active tab of a regular window before the other tabs close, so that closing them
+ * never closes the browser and what is on screen at the end is the receipt. Never the browser's new
+ * tab page: Debian's Chromium loads a remote site there (start.duckduckgo.com), recorded in history
+ * after the cleanup, which the verification then finds. A receipt page already open in a regular
+ * window is brought to the front instead of opening a second one (it follows storage by itself).
+ * @param {Array} tabs        tabs.query({}) before any is closed
+ * @param {object} o
+ * @param {number[]} o.close  the tabs planTabs closes
+ * @param {string} o.receiptUrl  runtime.getURL('receipt/receipt.html') ('' : about:blank)
+ * @returns {{ focus: {tabId: number, windowId: number} } | { create: object } | { window: object }}
+ */
+export function planStartPage(tabs, { close = [], receiptUrl = '' }) {
+  const closing = new Set(close);
+  const url = receiptUrl || 'about:blank';
+  const regular = (tabs || []).filter((t) => !t.incognito && !closing.has(t.id));
+  const open = receiptUrl && regular.find((t) => typeof t.url === 'string' && t.url.split(/[?#]/)[0] === receiptUrl);
+  if (open) return { focus: { tabId: open.id, windowId: open.windowId } };
+  const normal = regular[0] || (tabs || []).find((t) => !t.incognito);
+  if (normal) return { create: { url, windowId: normal.windowId, active: true } };
+  return { window: { url, incognito: false, focused: true } };
+}
+
+/**
  * The "recently closed" entries (sessions.getRecentlyClosed) the cleanup must forget: those closed
  * since `since` (every one when 0), so Ctrl+Shift+T cannot reopen the person's pages for the next
  * user. `lastModified` is in milliseconds in Firefox and in whole seconds (rounded down) in

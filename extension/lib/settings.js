@@ -7,7 +7,7 @@ export const DEFAULTS = Object.freeze({
   idleMinutes: 0,       // 0 = off; 20 suggested on public computers
   extraSites: [],
   disabledSites: [],
-  startPage: '',        // '' = the browser's new tab page
+  startPage: '',        // opened by « Nouvel accompagnement » on the receipt page ('' = none)
   confirmBeforeEnd: false,
   disabledReminders: [], // charter reminders IT switched off (lib/reminders.js ids)
   localDirectoryUrl: '', // https URL of the local directory of help places ('' = none)

@@ -2,7 +2,7 @@
 // cleanup logic: closing it never stops the cleanup, and reopening it shows where the run is
 // (the background writes `run` to storage.local; the popup follows storage.onChanged).
 
-import { localizePage, renderReceipt } from './render.js';
+import { localizePage, receiptToShow, renderReceipt } from './render.js';
 import { renderReminders, showStartReminders, wireCodes } from './reminders.js';
 
 const b = globalThis.browser ?? globalThis.chrome;
@@ -16,6 +16,8 @@ let sessionState = 'none';
 function showSession() {
   const active = sessionState === 'active';
   $('start').hidden = active || sessionState === 'ending';
+  // After a receipt, the button says it starts the next one.
+  $('start').textContent = t(sessionState === 'ended' ? 'receiptPageNext' : 'startButton');
   $('end').hidden = !active;
   $('reminders').hidden = !active;
   showStartReminders(document, sessionState);
@@ -40,17 +42,6 @@ function showHost(host) {
   el.className = `host-state ${host && host.state === 'ok' ? 'ok' : 'warn'}`;
 }
 
-/** The receipt with the names of the sites, kept in memory only; the one on disk counts them. */
-async function receiptToShow(receipt) {
-  try {
-    const { last } = b.storage.session ? await b.storage.session.get('last') : {};
-    if (last && last.receipt && last.receipt.finishedAt === receipt.finishedAt) return last.receipt;
-  } catch {
-    // not readable here: the copy from disk
-  }
-  return receipt;
-}
-
 const PHASES = { logout: 'progressLogout', browser: 'progressBrowser', host: 'progressHost', verify: 'progressVerify', done: 'progressDone' };
 
 async function showRun(run) {
@@ -60,7 +51,7 @@ async function showRun(run) {
     sessionState = 'ended';
     showSession();
     showHost(null);
-    const receipt = await receiptToShow(run.receipt);
+    const receipt = await receiptToShow(b, run.receipt);
     renderReceipt(document, receipt, t);
     $('receipt').hidden = false;
     $('retry').hidden = run.receipt.status === 'clean';

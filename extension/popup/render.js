@@ -1,5 +1,5 @@
-// DOM rendering shared by the popup (and testable with a minimal document fake): message keys →
-// text. Only textContent is ever set: no HTML from messages or data.
+// DOM rendering shared by the popup and the receipt page (and testable with a minimal document
+// fake): message keys → text. Only textContent is ever set: no HTML from messages or data.
 
 /** Fills every [data-i18n] element with its message. */
 export function localizePage(doc, t) {
@@ -10,11 +10,14 @@ const TITLES = { clean: 'receiptTitleClean', partial: 'receiptTitlePartial', fai
 const STATUS = { ok: 'statusOk', notice: 'statusNotice', partial: 'statusFailed', failed: 'statusFailed' };
 const ACTIONS = { retry: 'actionRetry', tellIT: 'actionTellIT' };
 
-/** Renders a receipt into #receipt (sets data-status once finished). */
-export function renderReceipt(doc, receipt, t) {
+/**
+ * Renders a receipt into #receipt (sets data-status once finished).
+ * @param {object} [titles]  heading key per status (the receipt page speaks to the person helped)
+ */
+export function renderReceipt(doc, receipt, t, titles = TITLES) {
   const section = doc.getElementById('receipt');
   section.dataset.status = receipt.status;
-  doc.getElementById('receipt-h').textContent = t(TITLES[receipt.status] || 'receiptTitleFailed');
+  doc.getElementById('receipt-h').textContent = t(titles[receipt.status] || titles.failed || 'receiptTitleFailed');
   const ul = doc.getElementById('receipt-lines');
   ul.replaceChildren();
   for (const l of receipt.lines) {
@@ -38,4 +41,19 @@ export function renderReceipt(doc, receipt, t) {
   if (receipt.finishedAt) {
     doc.getElementById('receipt-at').textContent = t('receiptCheckedAt', [new Date(receipt.finishedAt).toLocaleString()]);
   }
+}
+
+/**
+ * The receipt to show: the copy kept in memory (storage.session) names the administration sites
+ * used; the one on disk (storage.local `run`) only counts them. The memory copy only if it is the
+ * same run's.
+ */
+export async function receiptToShow(b, receipt) {
+  try {
+    const { last } = b.storage.session ? await b.storage.session.get('last') : {};
+    if (last && last.receipt && last.receipt.finishedAt === receipt.finishedAt) return last.receipt;
+  } catch {
+    // not readable here: the copy from disk
+  }
+  return receipt;
 }

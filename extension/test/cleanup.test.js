@@ -55,7 +55,10 @@ test('a full run: logged out, cookies (partitioned too) gone, tabs closed, recei
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url && p.url.startsWith('https://assure.ameli.fr/')),
     'the known logout URL was opened');
   assert.deepEqual(b.state.tabs.map((t) => t.id).sort(), [1, 3, ...b.state.tabs.filter((t) => t.id >= 100).map((t) => t.id)].sort());
-  assert.ok(b.state.tabs.some((t) => t.url === 'chrome://newtab/'), 'a clean start page is left');
+  assert.ok(b.state.tabs.some((t) => t.url === 'chrome-extension://ext/receipt/receipt.html'), 'the receipt page is left');
+  assert.ok(!b.state.tabs.some((t) => t.url === 'chrome://newtab/'), 'never the browser\'s new tab page (remote on Debian)');
+  assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url === 'chrome-extension://ext/receipt/receipt.html' && p.active === true),
+    'the receipt page is opened as the active tab');
   assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli']);
   assert.deepEqual(lineOf(r, 'files').subs, ['2']);
   assert.ok(b.calls.some(([k, n, m]) => k === 'sendNativeMessage' && n === 'fr.tablerase.host' && m.cmd === 'session.end'
@@ -121,6 +124,9 @@ test('the start page opened by the cleanup does not count as history left behind
   const items = [{ url: 'https://accueil.mairie.fr/' }, { url: 'https://accueil.mairie.fr/page' }, { url: 'https://www.caf.fr/' }];
   assert.equal(countHistory(items, 'https://accueil.mairie.fr/'), 1);
   assert.equal(countHistory(items, ''), 3);
+  const own = [...items, { url: 'chrome-extension://ext/receipt/receipt.html' }];
+  assert.equal(countHistory(own, '', 'chrome-extension://ext/'), 3, 'the receipt page never fails the history line');
+  assert.equal(countHistory(own, ''), 4);
   assert.equal(countHistory([{ url: 'https://accueil.mairie.fr.evil.example/' }], 'https://accueil.mairie.fr'), 1);
 });
 
@@ -352,4 +358,28 @@ test('never registered: the browser deletes every download of the accompaniment 
   const none = scenario({ host: (msg) => ({ id: msg.id, ok: false, error: { code: 'no_session', message: '' } }) });
   const n = await runCleanup({ ...none.ctx, session: { ...none.ctx.session, host: never } });
   assert.equal(lineOf(n, 'files').key, 'receiptFilesNotTrackedBusy');
+});
+
+test('the receipt page: opened active before the tabs close; one already open is brought to the front, not doubled', async () => {
+  const { b, ctx } = scenario();
+  b.state.tabs.push({ id: 50, url: 'chrome-extension://ext/receipt/receipt.html', windowId: 1 });
+  const r = await runCleanup(ctx);
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  assert.equal(b.state.tabs.filter((t) => t.url.startsWith('chrome-extension://ext/receipt/')).length, 1);
+  assert.ok(b.calls.some(([k, id, p]) => k === 'tabs.update' && id === 50 && p.active === true));
+  assert.ok(!b.calls.some(([k, p]) => k === 'tabs.create' && p.active !== false), 'no other tab opened');
+});
+
+test('a remote new tab page visited after the cleanup would fail the history line; the receipt page does not', async () => {
+  const { b, ctx } = scenario();
+  const create = b.tabs.create;
+  // As Debian's Chromium does: a tab opened without a URL loads start.duckduckgo.com, recorded in history.
+  b.tabs.create = async (props) => {
+    const tab = await create(props);
+    b.state.history.push({ url: props.url || 'https://start.duckduckgo.com/', lastVisitTime: Date.now() });
+    return tab;
+  };
+  const r = await runCleanup(ctx);
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });

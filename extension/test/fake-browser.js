@@ -120,6 +120,13 @@ export function fakeBrowser(opts = {}) {
         }
         return { ...tab };
       },
+      async update(id, props) {
+        calls.push(['tabs.update', id, props]);
+        const tab = state.tabs.find((t) => t.id === id);
+        if (!tab) throw new Error(`No tab with id: ${id}.`);
+        for (const t of state.tabs) if (props.active && t.windowId === tab.windowId) t.active = t.id === id;
+        return { ...tab };
+      },
       async remove(ids) {
         const list = Array.isArray(ids) ? ids : [ids];
         calls.push(['tabs.remove', list]);
@@ -134,6 +141,10 @@ export function fakeBrowser(opts = {}) {
       },
     },
     windows: {
+      async update(id, props) {
+        calls.push(['windows.update', id, props]);
+        return { id };
+      },
       async create(props) {
         calls.push(['windows.create', props]);
         state.tabs.push({ id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9 });

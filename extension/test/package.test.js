@@ -34,6 +34,7 @@ test('the Chromium id derived from the manifest key is the pinned one', async ()
 test('French and English carry the same messages, and every key the code uses exists', () => {
   assert.deepEqual(Object.keys(en).sort(), Object.keys(fr).sort());
   const sources = ['lib/receipt.js', 'lib/policy.js', 'lib/session.js', 'popup/popup.js', 'popup/render.js', 'popup/popup.html',
+    'receipt/receipt.html', 'receipt/receipt.js', 'receipt/view.js',
     'options/options.html', 'options/options.js'].map(read).join('\n');
   const used = new Set();
   for (const m of sources.matchAll(/'((?:receipt|state|badge|progress|status|action|opt|private|session|error)[A-Z]\w*)'/g)) used.add(m[1]);

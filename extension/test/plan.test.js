@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, planCleanup,
-  planEarlyDownloads, planForget, planTabs, siteHosts,
+  planEarlyDownloads, planForget, planStartPage, planTabs, siteHosts,
 } from '../lib/plan.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
@@ -195,4 +195,26 @@ test('early downloads: only what the browser re-reads as gone counts as removed'
   assert.equal(downloadGone(undefined), false, 'no longer listed: not verified');
   assert.deepEqual(judgeEarlyDownloads([1, 2, 3], [{ id: 1, state: 'complete', exists: false }, { id: 2, state: 'complete', exists: true }]),
     { found: 3, removed: 1, left: 2 });
+});
+
+test('planStartPage: the receipt page, active, in a regular window that stays; never the new tab page', () => {
+  const R = 'chrome-extension://ext/receipt/receipt.html';
+  const tabs = [
+    { id: 1, url: 'https://www.caf.fr/', windowId: 1 },
+    { id: 2, url: 'https://www.lemonde.fr/', windowId: 2 },
+    { id: 3, url: 'https://x/', windowId: 3, incognito: true },
+  ];
+  assert.deepEqual(planStartPage(tabs, { close: [1, 3], receiptUrl: R }), { create: { url: R, windowId: 2, active: true } });
+  // Every regular tab closes: the receipt page goes in the first regular window, opened before they close.
+  assert.deepEqual(planStartPage(tabs, { close: [1, 2, 3], receiptUrl: R }), { create: { url: R, windowId: 1, active: true } });
+  // Only private windows: a regular window of its own.
+  assert.deepEqual(planStartPage([tabs[2]], { close: [3], receiptUrl: R }), { window: { url: R, incognito: false, focused: true } });
+  // One already open (the previous accompaniment's, or a reload with a hash) is brought to the front.
+  assert.deepEqual(planStartPage([...tabs, { id: 9, url: `${R}#x`, windowId: 2 }], { close: [1], receiptUrl: R }),
+    { focus: { tabId: 9, windowId: 2 } });
+  // One in a private window is not reused (it closes with the window).
+  assert.deepEqual(planStartPage([{ id: 9, url: R, windowId: 3, incognito: true }, tabs[0]], { close: [], receiptUrl: R }),
+    { create: { url: R, windowId: 1, active: true } });
+  // Without the extension's origin (tests): about:blank, never a tab without URL.
+  assert.equal(planStartPage(tabs, { close: [], receiptUrl: '' }).create.url, 'about:blank');
 });

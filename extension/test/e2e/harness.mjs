@@ -184,11 +184,13 @@ export const chromiumResolver = (sites) => `--host-resolver-rules=MAP * ${sites.
  * The fake sites' throwaway CA is a trusted root of the test home's NSS database (~/.pki/nssdb),
  * as an enterprise CA is on a managed computer: no certificate error is ignored.
  */
-export async function launchChromium(h, sites, { display } = {}) {
+export async function launchChromium(h, sites, { display, headful = false, args = [] } = {}) {
   trustCA(path.join(h.home, '.pki', 'nssdb'), sites.caPath);
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    headless: true,
+    // headful (on `display`, an Xvfb of ours): a real toolbar, whose icon a test clicks as a person does
+    headless: !headful,
+    defaultViewport: headful ? null : undefined,
     pipe: true,
     // --load-extension (not puppeteer's CDP install after start): the extension is loaded when the
     // browser starts, as a deployed one is, so a restart finds it (Chromium then fires
@@ -196,7 +198,7 @@ export async function launchChromium(h, sites, { display } = {}) {
     enableExtensions: true,
     userDataDir: h.profile,
     args: [...CHROMIUM_ARGS, chromiumResolver(sites),
-      `--load-extension=${EXT_DIR}`, `--disable-extensions-except=${EXT_DIR}`],
+      `--load-extension=${EXT_DIR}`, `--disable-extensions-except=${EXT_DIR}`, ...args],
     env: { ...h.env, LANGUAGE: 'fr_FR', ...(display ? { DISPLAY: display } : {}) },
   });
   const cdp = await browser.target().createCDPSession();

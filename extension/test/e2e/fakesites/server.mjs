@@ -36,6 +36,8 @@ export const SITES = Object.freeze({
   impots: { id: 'impots', title: 'impots.gouv.fr', host: 'cfspart.impots.gouv.fr', parent: 'impots.gouv.fr', extraHosts: ['www.impots.gouv.fr'] },
   franceconnect: { id: 'franceconnect', title: 'FranceConnect', host: 'app.franceconnect.gouv.fr', parent: 'franceconnect.gouv.fr', extraHosts: [] },
   commerce: { id: null, title: 'Example Commerce', host: 'www.example-commerce.fr', parent: 'example-commerce.fr', extraHosts: [] },
+  // The new tab page Debian's Chromium loads (a remote site): the receipt must not depend on it.
+  newtab: { id: null, title: 'DuckDuckGo', host: 'start.duckduckgo.com', parent: 'duckduckgo.com', extraHosts: [] },
 });
 
 /** Every host name the certificate covers. */
@@ -206,6 +208,7 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
   const hanging = new Set();
   const held = new Set();
   let requests = 0;
+  const seen = []; // { host, at } of every request: which sites a browser loaded, and when
   const logoutPaths = new Map(Object.entries(LOGOUT_URLS).map(([id, u]) => {
     const url = new URL(u);
     return [`${url.hostname}${url.pathname}`, id];
@@ -217,6 +220,7 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
     const host = String(req.headers.host || '').replace(/:\d+$/, '').toLowerCase();
     const url = new URL(req.url, `https://${host}`);
     const site = siteOfHost(host);
+    seen.push({ host, at: Date.now() });
     const send = (status, type, body, headers = {}) => {
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers });
       res.end(body);
@@ -297,6 +301,7 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
     caPath: tls.caPath,
     hits,
     get requests() { return requests; },
+    seen,
     logoutHits: (id) => hits.filter((h) => h.id === id).length,
     hang(h, on = true) {
       if (on) hanging.add(h);
