@@ -61,7 +61,7 @@ func TestAcceptsOrdinaryFolders(t *testing.T) {
 func TestRefusesRootsHomeAndWhatHoldsTheHost(t *testing.T) {
 	g, home := hostGuard(t)
 	for f, want := range map[string]string{
-		string(filepath.Separator):    CodeRoot,
+		filepath.VolumeName(home) + string(filepath.Separator): CodeRoot,
 		home:                          CodeHome,
 		filepath.Join(home, ".."):     CodeHome, // XDG_DOWNLOAD_DIR="$HOME/.."
 		filepath.Dir(home):            CodeHome,
