@@ -110,18 +110,3 @@ func TestFolderAppearingWithOldFilesKeepsThem(t *testing.T) {
 	mustBeGone(t, newFile, newInOld)
 	wantCounts(t, r, StatusClean, 2, 3, 0) // two old files and the old folder holding one
 }
-
-// A folder the browser creates during the session (no Downloads folder at the start): all of it
-// is the session's.
-func TestFolderCreatedDuringSessionIsEmptied(t *testing.T) {
-	home := t.TempDir()
-	root := filepath.Join(home, "Downloads")
-	snap := take(t, root)
-	afterSnapshot(t, home, snap)
-	write(t, root, "a.pdf", "a")
-	write(t, root, "sub/b.pdf", "b")
-	r := wipeSession(t, root, snap)
-	mustExist(t, root)
-	mustBeGone(t, filepath.Join(root, "a.pdf"), filepath.Join(root, "sub"))
-	wantCounts(t, r, StatusClean, 3, 0, 0)
-}

@@ -216,6 +216,8 @@ func TestRootMissing(t *testing.T) {
 	wantCounts(t, r, StatusMissing, 0, 0, 0)
 }
 
+// A folder the browser creates during the session (no Downloads folder at the start): all of it
+// is the session's, since everything in it was born after the snapshot.
 func TestRootCreatedDuringSession(t *testing.T) {
 	base := t.TempDir()
 	root := filepath.Join(base, "Scans")
