@@ -2,7 +2,11 @@
 
 package main
 
-import "testing"
+import (
+	"os"
+	"syscall"
+	"testing"
+)
 
 type testingT = testing.TB
 
@@ -13,3 +17,8 @@ func skipWithoutOwnAccount(testingT) {}
 func skipLinuxLayout(testingT) {}
 
 const absHostPath = "/x"
+
+// freeze and thaw stop and continue a host process, so a test can look at the disk while the host
+// is between two deletions and kill it exactly there.
+func freeze(p *os.Process) error { return p.Signal(syscall.SIGSTOP) }
+func thaw(p *os.Process) error   { return p.Signal(syscall.SIGCONT) }

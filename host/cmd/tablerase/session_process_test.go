@@ -207,26 +207,34 @@ func TestKillDuringWipeLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdin.Write(framing.Encode([]byte(`{"id":"2","cmd":"session.end"}`)))
-	// Kill as soon as the wipe has visibly started (some new folder shrank or vanished).
+	// Kill in the middle of the wipe, never by luck: the host runs in slices of a millisecond and is
+	// frozen (SIGSTOP) while the test looks at the disk; as soon as some new file is gone it is
+	// killed right there, between two deletions.
 	killed := false
-	for i := 0; i < 4000 && !killed; i++ {
+	progress := func() bool {
 		entries, _ := os.ReadDir(e.downloads)
-		if len(entries) < nOld+30 {
+		n, _ := os.ReadDir(filepath.Join(e.downloads, "new-00"))
+		return len(entries) < nOld+30 || len(n) < nNew/30
+	}
+	for i := 0; i < 20000 && !killed; i++ {
+		if err := freeze(cmd.Process); err != nil {
+			break // the host exited
+		}
+		if progress() {
 			cmd.Process.Kill()
 			killed = true
 			break
 		}
-		if n, _ := os.ReadDir(filepath.Join(e.downloads, "new-00")); len(n) < nNew/30 {
-			cmd.Process.Kill()
-			killed = true
-			break
-		}
+		thaw(cmd.Process)
 		time.Sleep(time.Millisecond)
 	}
 	rest, _ := bufio.NewReader(stdout).Peek(1)
 	cmd.Wait()
 	if !killed || len(rest) > 0 {
-		t.Skip("the wipe finished before it could be killed; nothing to test on this machine")
+		t.Fatal("the host was not killed in the middle of the wipe (it answered, or exited, first)")
+	}
+	if entries, _ := os.ReadDir(e.downloads); len(entries) <= nOld {
+		t.Fatal("killed after the wipe had finished: not a kill in the middle")
 	}
 	for i := 0; i < nOld; i++ {
 		if _, err := os.Stat(filepath.Join(e.downloads, fmt.Sprintf("old-%05d.txt", i))); err != nil {
