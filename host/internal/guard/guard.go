@@ -125,7 +125,7 @@ func (g *Guard) Check(folder string) error {
 	if err != nil {
 		return nil // does not exist (yet): the paths above are all there is to judge
 	}
-	chain := parentsOf(resolved)
+	chain := parentsOf(resolved, func(p string) os.FileInfo { fi, _ := os.Stat(p); return fi })
 	for _, p := range g.known {
 		for _, a := range p.parents {
 			if os.SameFile(a, fi) {
@@ -143,18 +143,36 @@ func (g *Guard) Check(folder string) error {
 	return nil
 }
 
-// learn resolves and stats every place once.
+// learn resolves and stats every place once. Places share most of their parents ("/", "/usr",
+// "/home"): each path is stat'ed once.
 func (g *Guard) learn() {
+	cache, lcache := map[string]os.FileInfo{}, map[string]os.FileInfo{}
+	stat := func(p string) os.FileInfo {
+		fi, ok := cache[p]
+		if !ok {
+			fi, _ = os.Stat(p)
+			cache[p] = fi
+		}
+		return fi
+	}
+	lstat := func(p string) os.FileInfo {
+		fi, ok := lcache[p]
+		if !ok {
+			fi, _ = os.Lstat(p)
+			lcache[p] = fi
+		}
+		return fi
+	}
 	for _, p := range g.places {
 		if p.Path == "" || !filepath.IsAbs(p.Path) {
 			continue
 		}
 		k := known{Place: p}
 		k.Path = filepath.Clean(p.Path)
-		k.resolved = resolve(k.Path)
-		if fi, err := os.Stat(k.resolved); err == nil {
+		k.resolved = resolvePlace(k.Path, lstat)
+		if fi := stat(k.resolved); fi != nil {
 			k.self = fi
-			k.parents = parentsOf(k.resolved)
+			k.parents = parentsOf(k.resolved, stat)
 		}
 		g.known = append(g.known, k)
 	}
@@ -185,10 +203,10 @@ func (g *Guard) inHome(path string) bool {
 }
 
 // parentsOf stats path and each of its parents up to the root.
-func parentsOf(path string) []os.FileInfo {
+func parentsOf(path string, stat func(string) os.FileInfo) []os.FileInfo {
 	var out []os.FileInfo
 	for {
-		if fi, err := os.Stat(path); err == nil {
+		if fi := stat(path); fi != nil {
 			out = append(out, fi)
 		}
 		up := filepath.Dir(path)

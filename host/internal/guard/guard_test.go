@@ -139,3 +139,18 @@ func TestHomeInsideAProtectedFolder(t *testing.T) {
 		t.Errorf("beside that home: code %q, want system", got)
 	}
 }
+
+// A home that is itself a link (/home → /usr/home on some systems) protects the folder it leads to.
+func TestProtectedPlaceThatIsALink(t *testing.T) {
+	base := testenv.TempDir(t)
+	real := mkdir(t, filepath.Join(base, "disk", "alice"))
+	link := filepath.Join(base, "alice")
+	testenv.Symlink(t, real, link)
+	g := &Guard{places: []Place{{Path: link, Code: CodeHome}}}
+	if got := code(t, g, filepath.Join(base, "disk")); got != CodeHome {
+		t.Errorf("the folder holding the home's target: code %q, want home", got)
+	}
+	if got := code(t, g, filepath.Join(real, "Downloads")); got != "" {
+		t.Errorf("Downloads in the home's target: code %q, want accepted", got)
+	}
+}

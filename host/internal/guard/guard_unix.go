@@ -14,6 +14,20 @@ func finalPath(p string) (string, bool) {
 
 func isRoot(p string) bool { return p == "/" }
 
+// resolvePlace is resolve for the guard's own places, most of which share their parents and hold
+// no link: each prefix is looked at once (lstat, cached), and only a path with a link on the way
+// is resolved in full.
+func resolvePlace(path string, lstat func(string) os.FileInfo) string {
+	for p := path; ; p = filepath.Dir(p) {
+		if fi := lstat(p); fi != nil && fi.Mode()&os.ModeSymlink != 0 {
+			return resolve(path)
+		}
+		if p == "/" || p == "." {
+			return path
+		}
+	}
+}
+
 // unixPlaces: the root, the home and the homes beside it, this binary's folder, and the system
 // folders of the OS (inside: refused with everything in them; around: refused themselves and
 // what contains them, since they hold other people's or other programs' files).

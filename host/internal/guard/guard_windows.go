@@ -89,3 +89,6 @@ func machinePlaces() []Place {
 	}
 	return out
 }
+
+// resolvePlace is resolve: only Windows itself knows junctions, mount points and short names.
+func resolvePlace(path string, _ func(string) os.FileInfo) string { return resolve(path) }
