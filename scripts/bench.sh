@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3)"
 echo
-[ "${BENCH_GO:-1}" = 1 ] && go test -run '^$' -bench . -benchmem ./host/internal/protocol ./host/internal/wipe
+[ "${BENCH_GO:-1}" = 1 ] && go test -run '^$' -bench . -benchmem ./host/internal/protocol ./host/internal/wipe ./host/internal/guard
 echo
 
 # Built as scripts/build.sh ships it: static (CGO_ENABLED=0), stripped. A cgo build links libc
