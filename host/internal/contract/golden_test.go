@@ -80,6 +80,10 @@ func goldens() map[string]any {
 		// The admin switched both traces off; macOS has no recent-documents list we may edit.
 		"session-end-disabled.json": report(wiped, contract.StepReport{Status: traces.StatusDisabled},
 			contract.StepReport{Status: traces.StatusDisabled}),
+		// Nothing in the watched folders and both traces off: what the fake host (which deletes
+		// nothing) answers.
+		"session-end-nothing.json": report([]contract.FolderReport{}, contract.StepReport{Status: traces.StatusDisabled},
+			contract.StepReport{Status: traces.StatusDisabled}),
 		"session-end-recent-unsupported.json": report(wiped, cleared,
 			contract.StepReport{Status: traces.StatusSkipped, Code: traces.CodeUnsupported}),
 		"session-end-clipboard-failed.json": report(wiped, contract.StepReport{Status: traces.StatusFailed, Code: traces.CodeTimeout}, recentCleared),
