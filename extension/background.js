@@ -12,7 +12,7 @@
 // (managed setting) ends the session by itself.
 
 import { buildRegistry } from './lib/registry.js';
-import { createHostClient, HostError } from './lib/host.js';
+import { createHostClient, HostError, PROTOCOL_MISMATCH } from './lib/host.js';
 import { browserKey, offlineCacheFate, passwordsDisabled, policyLine } from './lib/policy.js';
 import { effectiveScope, mergeSettings } from './lib/settings.js';
 import {
@@ -94,7 +94,7 @@ async function updateBadge() {
 
 async function hello() {
   try {
-    const h = await host.request('hello', 2500);
+    const h = await host.request('hello');
     await b.storage.local.set({ hello: { ok: true, value: h, at: Date.now() } });
     return { ok: true, value: h };
   } catch (e) {
@@ -181,14 +181,14 @@ async function registerOnce() {
   if (!h.ok) code = h.code;
   else {
     try {
-      result = await host.request('session.start', 3000);
+      result = await host.request('session.start');
     } catch (e) {
       code = e.code || 'host_error';
       if (code === 'session_unfinished') {
         // A previous wipe was interrupted: finish it first (its report is not this session's).
         try {
-          await host.request('session.end', 4000);
-          result = await host.request('session.start', 3000);
+          await host.request('session.end');
+          result = await host.request('session.start');
           code = '';
         } catch (e2) {
           code = e2.code || 'host_error';
@@ -278,11 +278,15 @@ async function doEnd(reason) {
   if (last && last.startedAt === session.startedAt) visitedHosts = [...new Set([...visitedHosts, ...(last.others || [])])];
   if (reason === 'recovery' && FIREFOX) visitedHosts = [...new Set([...visitedHosts, ...await historyHosts(session, registry)])];
   const key = currentBrowserKey();
+  // A host of another protocol version gets no session command: its report could not be read
+  // truthfully. The browser part runs in full; the receipt says the files were not verified.
+  const mismatch = !!(cached && !cached.ok && cached.code === PROTOCOL_MISMATCH);
   let receipt;
   try {
     receipt = await runCleanup({
       b,
-      host,
+      host: mismatch ? null : host,
+      hostCode: mismatch ? PROTOCOL_MISMATCH : '',
       browser: FIREFOX ? 'firefox' : 'chromium',
       session,
       visitedHosts,
@@ -326,7 +330,7 @@ async function state() {
   const { run } = await b.storage.local.get('run');
   return {
     session: { state: session.state, startedAt: session.startedAt || 0, host: hostView(session) },
-    policy: policyLine(h.ok ? h.value : null, currentBrowserKey()),
+    policy: policyLine(h.ok ? h.value : null, currentBrowserKey(), h.code),
     run: run || { phase: 'idle' },
     confirmBeforeEnd: !!settings.values.confirmBeforeEnd,
     reminders: popupReminders(reminders, settings.values),

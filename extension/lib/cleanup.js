@@ -1,5 +1,9 @@
 // The cleanup run: executes a plan (plan.js) against the browser API and the native host, bounded
-// as a whole (10 s) and step by step, then verifies and builds the receipt (receipt.js).
+// as a whole (TOTAL_MS) and step by step, then verifies and builds the receipt (receipt.js).
+//
+// The host gets its whole wait: session.end may take the host's lock wait plus its longest step
+// (contract.js, from the host's own budgets), so every step before it keeps that wait and the
+// verification in reserve, and the whole run is that much longer than the browser steps alone.
 //
 // Order matters: the files of downloads the host will not delete (plan.js planEarlyDownloads) go
 // first, while the downloads list still names them; logout pages need the cookies, so they go
@@ -12,6 +16,8 @@
 // `b` is the browser namespace (`browser` in Firefox, `chrome` in Chromium, promise-returning MV3
 // APIs) or the test fake; nothing here depends on which.
 
+import { CONTRACT } from './contract.js';
+import { WAIT_MS } from './host.js';
 import { bounded, Deadline } from './timeout.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, planCleanup, planEarlyDownloads,
@@ -20,8 +26,13 @@ import {
 import { buildReceipt } from './receipt.js';
 import { siteForUrl } from './registry.js';
 
-export const TOTAL_MS = 10000;
-export const STEP_MS = Object.freeze({ early: 1500, headStart: 2000, logout: 2500, browser: 3000, host: 4000, verify: 1200 });
+export const TOTAL_MS = CONTRACT.budgets.extension.cleanup_ms;
+export const STEP_MS = Object.freeze({
+  early: 1500, headStart: 2000, logout: 2500, browser: 3000,
+  host: WAIT_MS['session.end'], verify: CONTRACT.budgets.extension.verify_ms,
+});
+/** What a step before the host keeps at least for logout pages, and for closing the tabs. */
+export const MIN_MS = Object.freeze({ logout: 1000, tabs: 1000 });
 
 /** Reads cookies for a query in every partition; falls back where `partitionKey` is unknown. */
 export async function getCookies(b, q) {
@@ -262,7 +273,10 @@ async function readHostSession(ctx, session) {
  * Runs the whole cleanup.
  * @param {object} ctx
  * @param {object} ctx.b                 browser namespace (or fake)
- * @param {{request(cmd, ms)}|null} ctx.host  host client (null when known missing)
+ * @param {{request(cmd, ms)}|null} ctx.host  host client (null when known missing, or of another
+ *                                       protocol version)
+ * @param {string} [ctx.hostCode]        why ctx.host is null (e.g. 'protocol_mismatch'); default:
+ *                                       the code of the session's last registration attempt
  * @param {'chromium'|'firefox'} ctx.browser
  * @param {object} ctx.session           session.js record
  * @param {() => Promise<{id, startCode, endedBefore, registeredAt}>} [ctx.hostSession]  this
@@ -317,9 +331,14 @@ export async function runCleanup(ctx) {
   const earlyPlan = planEarlyDownloads({
     scope: settings.scope, startedAt: session.startedAt, registered: !!registration.id, registeredAt: registration.registeredAt,
   });
+  // Kept in reserve by every step before session.end: the host's whole wait, then verification;
+  // before the logout pages, also the least they and the closing of the tabs keep.
+  const hostReserve = limits.host + limits.verify;
+  const minTabs = Math.min(MIN_MS.tabs, limits.browser);
+  const minLogout = Math.min(MIN_MS.logout, limits.logout);
   const early = earlyPlan
     ? await timed('early', bounded(() => removeEarlyDownloads(b, earlyPlan),
-      deadline.budget(limits.early, limits.logout + limits.browser + limits.verify)))
+      deadline.budget(limits.early, minLogout + minTabs + hostReserve)))
     : null;
 
   // 1. Firefox's history, its slowest removal, first and alone (plan.js `browsing.headStart`):
@@ -328,10 +347,10 @@ export async function runCleanup(ctx) {
   progress('logout');
   if (plan.browsing.headStart) {
     await timed('headStart', bounded(() => historyHeadStart(b, plan.browsing.headStart),
-      deadline.budget(limits.headStart, limits.logout + limits.browser + limits.verify)));
+      deadline.budget(limits.headStart, minLogout + minTabs + hostReserve)));
   }
   // 2. Logout pages, in parallel, each bounded; a hanging site only costs its own line.
-  const logoutMs = deadline.budget(limits.logout, limits.browser + limits.verify + 1500);
+  const logoutMs = deadline.budget(limits.logout, minTabs + hostReserve);
   const logout = await timed('logout', Promise.all(plan.logout.map(async (l) => ({
     siteId: l.siteId, ...(await bounded(() => openLogout(b, l.url), logoutMs)),
   }))));
@@ -341,11 +360,14 @@ export async function runCleanup(ctx) {
   // for the browser's removals. The whole-profile removal is the one the receipt relies on (the
   // head start came before the logout pages' visits).
   progress('browser');
-  const browserMs = deadline.budget(limits.browser, limits.verify + 1500);
-  const tabsDone = timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || ''), browserMs));
+  // The tabs gate the host: they must be closed while the host's whole wait is still ahead. The
+  // browser's removals run alongside the host and may take until the verification.
+  const tabsMs = deadline.budget(limits.browser, hostReserve);
+  const browserMs = deadline.budget(limits.browser, limits.verify);
+  const tabsDone = timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || ''), tabsMs));
   const hostDone = tabsDone.then(() => {
     progress('host');
-    if (!ctx.host) return { ok: false, code: (session.host && session.host.code) || 'host_missing' };
+    if (!ctx.host) return { ok: false, code: ctx.hostCode || (session.host && session.host.code) || 'host_missing' };
     const hostMs = deadline.budget(limits.host, limits.verify);
     return timed('host', bounded(() => ctx.host.request('session.end', hostMs), hostMs));
   });

@@ -14,9 +14,13 @@ export function browserKey({ firefox = false, brands = [], brave = false } = {})
 /**
  * @param {object|null} hello  the host's hello result, or null when the host is missing
  * @param {string} key         browserKey()
+ * @param {string} [code]      why there is no hello result (lib/host.js codes)
  * @returns {{ key: string, level: 'ok'|'warn' }}  a message key for the popup
  */
-export function policyLine(hello, key) {
+export function policyLine(hello, key, code = '') {
+  // A host of another protocol version: its policy report is not read either. Said plainly,
+  // with whom to tell.
+  if (!hello && code === 'protocol_mismatch') return { key: 'stateHostMismatch', level: 'warn' };
   if (!hello) return { key: 'stateHostMissing', level: 'warn' };
   const b = hello.policy && hello.policy.browsers && hello.policy.browsers[key];
   if (!b) return { key: 'statePolicyUnknown', level: 'warn' };

@@ -9,6 +9,8 @@
 // Line status: ok | notice (true but not the extension's to guarantee, e.g. Chrome passwords) |
 // partial | failed. Receipt status: clean (all ok/notice) | failed (nothing could be done) | partial.
 
+import { CONTRACT } from './contract.js';
+import { PROTOCOL_MISMATCH } from './host.js';
 import { EARLY_MARGIN_MS } from './plan.js';
 
 export const OK = 'ok';
@@ -24,13 +26,29 @@ function line(id, status, key, subs = [], action = undefined) {
 
 const ok = (o) => o && o.ok;
 
-/** Folds host file-report statuses into a line status. */
-function hostStatus(s) {
-  if (s === 'clean' || s === 'cleared') return OK;
-  // `nothing` (nothing to clear) is what the host sends today for an empty recent-documents list.
-  if (s === 'disabled' || s === 'skipped' || s === 'nothing') return NOTICE;
-  if (s === 'partial') return PARTIAL;
-  return FAILED;
+/**
+ * Whether a host step (clipboard, recent documents) leaves nothing behind, by the host's own rule
+ * (contract.js `step_ok`, generated from host/internal/contract): cleared, switched off by IT,
+ * nothing to clear, or skipped where there is nothing of the kind (no display, so no clipboard;
+ * no such list on this OS). A step skipped for any other reason (no clipboard tool…) may have
+ * left the person's data: never « ok ».
+ */
+export function stepLeavesNothing(step) {
+  const s = step && typeof step === 'object' ? step : {};
+  const codes = typeof s.status === 'string' && Object.hasOwn(CONTRACT.step_ok, s.status) ? CONTRACT.step_ok[s.status] : [];
+  return codes.includes('*') || codes.includes(s.code);
+}
+
+/**
+ * The line of a host step: ok when cleared, a notice when it leaves nothing behind otherwise,
+ * failed else — with « Réessayer » when trying again may help, « tell IT » when the step could
+ * not run on this computer (skipped: a missing tool no retry installs).
+ */
+function stepLine(id, step, keys) {
+  const s = step && typeof step === 'object' ? step : {};
+  if (s.status === 'cleared') return line(id, OK, keys.ok);
+  if (stepLeavesNothing(s)) return line(id, NOTICE, s.status === 'disabled' && keys.disabled ? keys.disabled : keys.skipped);
+  return line(id, FAILED, keys.failed, [], s.status === 'skipped' ? 'tellIT' : 'retry');
 }
 
 /**
@@ -152,6 +170,11 @@ export function buildReceipt(r) {
       // action line repeating it.
       lines.push(earlyRemoved > 0 ? line('files', PARTIAL, 'receiptHostMissingBrowser', [earlyRemoved])
         : line('files', FAILED, 'receiptHostMissing'));
+    } else if (host.code === PROTOCOL_MISMATCH) {
+      // The host speaks another protocol version: it was asked nothing (lib/host.js). Same shape
+      // as a missing host, and the sentence says what does not match and whom to tell.
+      lines.push(earlyRemoved > 0 ? line('files', PARTIAL, 'receiptHostMismatchBrowser', [earlyRemoved])
+        : line('files', FAILED, 'receiptHostMismatch'));
     } else if (!id) {
       lines.push(notTracked(hs.startCode, earlyRemoved));
     } else if (host.code === 'no_session') {
@@ -185,17 +208,12 @@ export function buildReceipt(r) {
       lines.push(line('clipboard', FAILED, 'receiptClipboardUnverified', [], 'retry'));
       lines.push(line('recent', FAILED, 'receiptRecentUnverified', [], 'retry'));
     } else {
-      const clip = rep.clipboard || {};
-      const cs = hostStatus(clip.status);
-      if (cs === OK) lines.push(line('clipboard', OK, 'receiptClipboard'));
-      else if (clip.status === 'disabled') lines.push(line('clipboard', NOTICE, 'receiptClipboardDisabled'));
-      else if (cs === NOTICE) lines.push(line('clipboard', NOTICE, 'receiptClipboardSkipped'));
-      else lines.push(line('clipboard', FAILED, 'receiptClipboardFailed', [], 'retry'));
-      const rec = rep.recent_documents || {};
-      const rs = hostStatus(rec.status);
-      if (rs === OK) lines.push(line('recent', OK, 'receiptRecent'));
-      else if (rs === NOTICE) lines.push(line('recent', NOTICE, 'receiptRecentSkipped'));
-      else lines.push(line('recent', FAILED, 'receiptRecentFailed', [], 'retry'));
+      lines.push(stepLine('clipboard', rep.clipboard, {
+        ok: 'receiptClipboard', disabled: 'receiptClipboardDisabled', skipped: 'receiptClipboardSkipped', failed: 'receiptClipboardFailed',
+      }));
+      lines.push(stepLine('recent', rep.recent_documents, {
+        ok: 'receiptRecent', skipped: 'receiptRecentSkipped', failed: 'receiptRecentFailed',
+      }));
     }
   }
 
@@ -261,10 +279,7 @@ function filesLines(files, browserRemoved = 0) {
   const n = (Number(files.removed) || 0) + browserRemoved;
   const countKey = n === 0 ? 'receiptFilesNone' : n === 1 ? 'receiptFilesOne' : 'receiptFiles';
   const failedLine = (status) => line('files', status, 'receiptFilesFailed', [n, Number(files.failed) || 0], 'retry');
-  if (!notes.length) {
-    const fs = hostStatus(files.status);
-    return [fs === OK ? line('files', OK, countKey, [n]) : failedLine(fs === NOTICE ? NOTICE : FAILED)];
-  }
+  if (!notes.length) return [files.status === 'clean' ? line('files', OK, countKey, [n]) : failedLine(FAILED)];
   // The host's own verdict still bounds the claim: a files step that failed is never « ok ».
   const wipedOk = wiped.every((f) => f.status === 'clean' || f.status === 'missing')
     && (files.status === 'clean' || files.status === 'partial');

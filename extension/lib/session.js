@@ -35,7 +35,7 @@ export function startSession({ now, scope }) {
 // lasts seconds. Bounded: after the last delay the files are said unverified, with the reason.
 // Codes that no wait can change stop at once.
 export const RETRY_DELAYS_MS = Object.freeze([1000, 2000, 4000, 8000, 15000, 30000, 30000, 30000, 60000, 60000]);
-const FINAL_CODES = new Set(['host_missing', 'host_forbidden', 'forbidden', 'unknown_cmd', 'bad_request']);
+const FINAL_CODES = new Set(['host_missing', 'host_forbidden', 'forbidden', 'unknown_cmd', 'bad_request', 'protocol_mismatch']);
 
 /**
  * The host answered session.start: its session id is this accompaniment's. `now`: when (its

@@ -1,6 +1,7 @@
 // Bounded steps. Every step of the cleanup runs under its own timeout and inside one overall
-// deadline (10 s): a site or the host that hangs turns into a "timeout" line on the receipt, it
-// never keeps the person waiting. A step never throws to its caller: it settles to an outcome.
+// deadline (cleanup.js TOTAL_MS, from contract.js): a site or the host that hangs turns into a
+// "timeout" line on the receipt, it never keeps the person waiting. A step never throws to its
+// caller: it settles to an outcome.
 
 /** Error code of a step that did not finish in time. */
 export const TIMEOUT = 'timeout';

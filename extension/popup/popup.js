@@ -33,8 +33,8 @@ function showHost(host) {
   let key = '';
   if (sessionState === 'active' && host) {
     if (host.state === 'retrying') key = host.code === 'busy' ? 'hostBusyRetrying' : 'hostNoAnswerRetrying';
-    // host_missing: the policy line above already says the component is not installed.
-    else if (host.state === 'failed') key = host.code === 'host_missing' ? '' : 'hostGaveUp';
+    // host_missing, protocol_mismatch: the policy line above already says it, and whom to tell.
+    else if (host.state === 'failed') key = host.code === 'host_missing' || host.code === 'protocol_mismatch' ? '' : 'hostGaveUp';
     else if (host.state === 'ok' && host.attempts > 1) key = 'hostTracking';
   }
   el.textContent = key ? t(key) : '';

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fakeBrowser } from './fake-browser.js';
+import { golden } from './golden.js';
 
 const EXT = new URL('..', import.meta.url);
 const ORIGIN = 'chrome-extension://ibejdgljgikfdimkajilpemalnckncnm/';
@@ -18,11 +19,10 @@ globalThis.fetch = async (url) => {
   return { json: async () => JSON.parse(fs.readFileSync(file, 'utf8')) };
 };
 
-const END_REPORT = (id, extra = {}) => ({
-  session_id: id, status: 'clean', already_ended: false,
-  files: { status: 'clean', removed: 2, kept: 0, failed: 0, removed_bytes: 5, folders: [] },
-  clipboard: { status: 'cleared' }, recent_documents: { status: 'cleared', removed: 0 }, ...extra,
-});
+// The host's answers, from the goldens the Go side writes (test/golden.js).
+const END_REPORT = (id, extra = {}) => ({ ...golden('session-end-clean'), session_id: id, ...extra });
+/** Any other command: hello as the host answers it, {} for the rest. */
+const OTHER = (msg) => ({ id: msg.id, ok: true, result: msg.cmd === 'hello' ? golden('hello') : {} });
 
 let loaded = 0;
 /** A worker start within a browser run (no recovery at import) with `host` as the native host. */
@@ -84,7 +84,7 @@ test('the accompaniment starts at the click: time, active state and tab tracking
       return { id: msg.id, ok: true, result: { session_id: 'sid-7', started_at: new Date().toISOString(), scope: 'session' } };
     }
     if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-7') };
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   });
   const clicked = Date.now();
   const r = await send(b, { type: 'start' });
@@ -116,7 +116,7 @@ test('session.start answered busy: the popup is told, the start is retried until
       return { id: msg.id, ok: true, result: { session_id: 'sid-late', started_at: new Date().toISOString(), scope: 'session' } };
     }
     if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-late') };
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   });
   await send(b, { type: 'start' });
   await until(async () => (await stored(b)).session.host.state === 'retrying');
@@ -148,7 +148,7 @@ test('session.start never succeeds: the files line is unverified with the reason
     if (msg.cmd === 'session.end') {
       return { id: msg.id, ok: true, result: END_REPORT('previous', { already_ended: true, files: { status: 'clean', removed: 0 } }) };
     }
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   });
   await send(b, { type: 'start' });
   await until(async () => (await stored(b)).session.host.state === 'retrying');
@@ -169,7 +169,7 @@ test('the report of a session this end did not close is not trusted (already_end
     const b = await loadBackground(async (msg) => {
       if (msg.cmd === 'session.start') return { id: msg.id, ok: true, result: { session_id: 'sid-1', started_at: new Date().toISOString() } };
       if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: report };
-      return { id: msg.id, ok: true, result: {} };
+      return OTHER(msg);
     });
     await send(b, { type: 'start' });
     await until(async () => (await stored(b)).session.host.state === 'ok');
@@ -188,7 +188,7 @@ test('the report of a session this end did not close is not trusted (already_end
 });
 
 test('messages from a web page (the banner, any content script) are refused; the popup and options pages are heard', async () => {
-  const b = await loadBackground(async (msg) => ({ id: msg.id, ok: true, result: {} }));
+  const b = await loadBackground(async (msg) => OTHER(msg));
   const page = 'https://www.caf.fr/compte';
   for (const sender of [
     { id: POPUP.id, url: page, tab: { id: 5, url: page }, frameId: 0 }, // content script / injected banner
@@ -214,7 +214,7 @@ test('after the end, storage.local holds no name of a site used; the popup and Â
   const b = await loadBackground(async (msg) => {
     if (msg.cmd === 'session.start') return { id: msg.id, ok: true, result: { session_id: 'sid-1', started_at: new Date().toISOString() } };
     if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-1') };
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   }, { stores: ['0', 'private-store'] });
   await send(b, { type: 'start' });
   visit(b, 5, 'https://www.caf.fr/compte');
@@ -252,7 +252,7 @@ test('an end clicked while session.start is in flight waits for it: the host end
       return { id: msg.id, ok: true, result: { session_id: 'sid-2', started_at: new Date().toISOString() } };
     }
     if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-2') };
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   });
   await send(b, { type: 'start' });
   await until(() => order.includes('session.start'));
@@ -272,7 +272,7 @@ test('busy at the click, registered later: a file downloaded in between is delet
     }
     // The host's snapshot (taken at the late start) holds the early file: it keeps it.
     if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: END_REPORT('sid-late', { files: { status: 'clean', removed: 0, folders: [] } }) };
-    return { id: msg.id, ok: true, result: {} };
+    return OTHER(msg);
   });
   b.download({ id: 1, startTime: new Date(Date.now() - 3600e3).toISOString() }); // the aidant's, before the click
   await send(b, { type: 'start' });
@@ -286,4 +286,33 @@ test('busy at the click, registered later: a file downloaded in between is delet
   assert.deepEqual([...b.state.files], [1], 'the early file is gone, the aidant\'s older one stays');
   assert.deepEqual(run.receipt.lines.find((l) => l.id === 'files'), { id: 'files', status: 'ok', key: 'receiptFilesOne', subs: ['1'] });
   assert.equal(run.receipt.status, 'clean');
+});
+
+// Issue 13: `hello.protocol` was sent and never checked.
+test('a host of another protocol version: the popup says so, no session command is sent, the browser part runs in full', async () => {
+  const asked = [];
+  const b = await loadBackground(async (msg) => {
+    asked.push(msg.cmd);
+    if (msg.cmd === 'hello') return { id: msg.id, ok: true, result: { ...golden('hello'), protocol: golden('hello').protocol + 1 } };
+    if (msg.cmd === 'session.start') return { id: msg.id, ok: true, result: golden('session-start') };
+    if (msg.cmd === 'session.end') return { id: msg.id, ok: true, result: golden('session-end-clean') };
+    return OTHER(msg);
+  });
+  const state = await send(b, { type: 'state' });
+  assert.deepEqual(state.policy, { key: 'stateHostMismatch', level: 'warn' });
+  await send(b, { type: 'start' });
+  const { session } = await until(async () => ((await stored(b)).session.host.state === 'failed' ? stored(b) : null));
+  assert.equal(session.host.code, 'protocol_mismatch', 'given up at once: no wait changes a version');
+  assert.equal((await send(b, { type: 'state' })).session.host.code, 'protocol_mismatch');
+  visit(b, 5, 'https://www.caf.fr/compte');
+  await until(async () => (await stored(b)).session.used.caf);
+  await send(b, { type: 'end' });
+  const { run } = await until(async () => ((await stored(b)).run.phase === 'done' ? stored(b) : null));
+  assert.deepEqual(asked.filter((c) => c !== 'hello'), [], 'neither session.start nor session.end reached that host');
+  const line = (id) => run.receipt.lines.find((l) => l.id === id);
+  assert.deepEqual(line('files'), { id: 'files', status: 'failed', key: 'receiptHostMismatch', subs: [] });
+  assert.equal(line('clipboard'), undefined);
+  assert.equal(line('history').status, 'ok', 'the browser part ran');
+  assert.equal(line('cookies').status, 'ok');
+  assert.equal(run.receipt.status, 'partial');
 });

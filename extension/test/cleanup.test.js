@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry } from '../lib/registry.js';
 import { createHostClient } from '../lib/host.js';
-import { countHistory, runCleanup } from '../lib/cleanup.js';
+import { countHistory, MIN_MS, runCleanup, STEP_MS, TOTAL_MS } from '../lib/cleanup.js';
+import { CONTRACT } from '../lib/contract.js';
 import { fakeBrowser } from './fake-browser.js';
+import { golden } from './golden.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
 const START = Date.now() - 600000;
-const END_REPORT = {
-  session_id: 's', status: 'clean', already_ended: false,
-  files: { status: 'clean', removed: 2, kept: 0, failed: 0, removed_bytes: 5, folders: [] },
-  clipboard: { status: 'cleared' }, recent_documents: { status: 'cleared', removed: 0 },
-};
+// The host's report as its Go types produce it (test/golden.js): 3 files removed.
+const END_REPORT = { ...golden('session-end-clean'), session_id: 's' };
 const hostAnswering = (msg) => ({ id: msg.id, ok: true, result: msg.cmd === 'session.end' ? END_REPORT : {} });
 
 function scenario(opts = {}) {
@@ -60,7 +59,7 @@ test('a full run: logged out, cookies (partitioned too) gone, tabs closed, recei
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url === 'chrome-extension://ext/receipt/receipt.html' && p.active === true),
     'the receipt page is opened as the active tab');
   assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli']);
-  assert.deepEqual(lineOf(r, 'files').subs, ['2']);
+  assert.deepEqual(lineOf(r, 'files').subs, ['3']);
   assert.ok(b.calls.some(([k, n, m]) => k === 'sendNativeMessage' && n === 'fr.tablerase.host' && m.cmd === 'session.end'
     && JSON.stringify(m.args) === '{}'), 'the host gets no path or URL');
 });
@@ -285,7 +284,7 @@ test('a file downloaded before the late registration is deleted by the browser, 
   const removeAt = b.calls.findIndex(([k]) => k === 'downloads.removeFile');
   const listGone = b.calls.findIndex(([k, , types]) => k === 'browsingData.remove' && types.downloads);
   assert.ok(removeAt >= 0 && removeAt < listGone, 'while the downloads list still names it');
-  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['3'] }, 'host 2 + browser 1');
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['4'] }, 'host 3 + browser 1');
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
   assert.ok(r.steps.early, 'the step is timed like the others');
 });
@@ -304,7 +303,7 @@ test('an early file the browser cannot delete, or says it deleted but is still t
     const { ctx } = lateRegistration(opts);
     const r = await runCleanup(ctx);
     assert.equal(lineOf(r, 'files').status, 'partial');
-    assert.deepEqual(lineOf(r, 'files').subs, ['2'], 'only what is verified gone is counted');
+    assert.deepEqual(lineOf(r, 'files').subs, ['3'], 'only what is verified gone is counted');
     assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
     assert.equal(r.status, 'partial');
   }
@@ -317,7 +316,7 @@ test('a download still running before the registration is cancelled (its partial
   assert.ok(b.calls.some(([k, id]) => k === 'downloads.cancel' && id === 43));
   assert.ok(!b.calls.some(([k, id]) => k === 'downloads.removeFile' && id === 43), 'removeFile takes finished downloads only');
   assert.ok(!b.state.files.has(43));
-  assert.deepEqual(lineOf(r, 'files').subs, ['4']);
+  assert.deepEqual(lineOf(r, 'files').subs, ['5']);
   assert.equal(r.status, 'clean');
 });
 
@@ -336,7 +335,7 @@ test('registered at the click, or scope all: the browser deletes nothing, the ho
   const { b, ctx } = lateRegistration({}, { state: 'ok', sessionId: 's', registeredAt: START + 300 });
   const r = await runCleanup(ctx);
   assert.ok(!b.calls.some(([k]) => k === 'downloads.removeFile'));
-  assert.deepEqual(lineOf(r, 'files').subs, ['2']);
+  assert.deepEqual(lineOf(r, 'files').subs, ['3']);
   const all = lateRegistration();
   await runCleanup({ ...all.ctx, settings: { ...all.ctx.settings, scope: 'all' } });
   assert.ok(!all.b.calls.some(([k]) => k.startsWith('downloads.') && k !== 'downloads.search'));
@@ -382,4 +381,33 @@ test('a remote new tab page visited after the cleanup would fail the history lin
   const r = await runCleanup(ctx);
   assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+// Issue 13: the extension waited 4 s for session.end while the host could take 7 s (its lock,
+// then the files): a slow wipe showed « Réessayer » while the host was still deleting.
+test('the wait for session.end is the host\'s longest time, and it fits in the cleanup with the steps around it', () => {
+  const host = CONTRACT.budgets.host;
+  assert.equal(STEP_MS.host, CONTRACT.waits.session_end_ms);
+  assert.ok(STEP_MS.host >= host.lock_ms + Math.max(host.files_ms, host.clipboard_ms, host.recent_ms) + CONTRACT.budgets.extension.transport_ms);
+  assert.equal(TOTAL_MS, CONTRACT.budgets.extension.cleanup_ms);
+  // Before the host: at least the least the logout pages and the closing of the tabs keep.
+  const beforeHost = TOTAL_MS - STEP_MS.host - STEP_MS.verify;
+  assert.ok(beforeHost >= MIN_MS.logout + MIN_MS.tabs, `${beforeHost} ms before the host`);
+  assert.ok(beforeHost >= CONTRACT.budgets.extension.before_host_ms);
+});
+
+test('the host gets its whole wait even after a logout page that hangs', async () => {
+  const { ctx } = scenario({
+    hang: ['logout'],
+    host: async (msg) => {
+      if (msg.cmd === 'session.end') await new Promise((r) => setTimeout(r, 550)); // a slow wipe
+      return hostAnswering(msg);
+    },
+  });
+  // Scaled down: the host may take 600 ms, the logout page hangs for all of its own budget.
+  const limits = { total: 1500, early: 100, headStart: 100, logout: 400, browser: 300, host: 600, verify: 150 };
+  const r = await runCleanup({ ...ctx, limits });
+  assert.equal(lineOf(r, 'files').key, 'receiptFiles', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'files').status, 'ok');
+  assert.ok(r.steps.host.ms >= 500, 'the host answered late, and was waited for');
 });

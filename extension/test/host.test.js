@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyNativeError, createHostClient, HOST_NAME } from '../lib/host.js';
+import { classifyNativeError, createHostClient, HOST_NAME, PROTOCOL, protocolMismatch, WAIT_MS } from '../lib/host.js';
+import { CONTRACT } from '../lib/contract.js';
+import { golden } from './golden.js';
 
 test('browser native-messaging failures map to stable codes', () => {
   assert.equal(classifyNativeError('Specified native messaging host not found.'), 'host_missing');
@@ -15,10 +17,10 @@ test('requests carry only the command, answers and protocol errors come back as 
     async sendNativeMessage(name, msg) {
       sent.push([name, msg]);
       if (msg.cmd === 'session.end') return { id: msg.id, ok: false, error: { code: 'no_session', message: 'x' } };
-      return { id: msg.id, ok: true, result: { protocol: 1 } };
+      return { id: msg.id, ok: true, result: golden('hello') };
     },
   });
-  assert.deepEqual(await client.request('hello'), { protocol: 1 });
+  assert.deepEqual(await client.request('hello'), golden('hello'));
   await assert.rejects(client.request('session.end'), { code: 'no_session' });
   assert.equal(sent[0][0], HOST_NAME);
   assert.deepEqual(Object.keys(sent[0][1]).sort(), ['args', 'cmd', 'id']);
@@ -32,4 +34,47 @@ test('missing, malformed and hanging hosts', async () => {
   await assert.rejects(empty.request('hello'), { code: 'host_error' });
   const hang = createHostClient({ sendNativeMessage: () => new Promise(() => {}) });
   await assert.rejects(hang.request('hello', 10), { code: 'timeout' });
+});
+
+test('hello is checked: a host of another protocol version is refused, and gets no session command', async () => {
+  assert.equal(PROTOCOL, golden('hello').protocol, 'the version the Go host announces');
+  assert.equal(protocolMismatch(golden('hello')), false);
+  assert.equal(protocolMismatch({ ...golden('hello'), protocol: PROTOCOL + 1 }), true);
+  assert.equal(protocolMismatch({}), true, 'a hello without a version is not ours either');
+  let version = PROTOCOL + 1;
+  const sent = [];
+  const client = createHostClient({
+    async sendNativeMessage(name, msg) {
+      sent.push(msg.cmd);
+      return { id: msg.id, ok: true, result: msg.cmd === 'hello' ? { ...golden('hello'), protocol: version } : golden('session-start') };
+    },
+  });
+  await assert.rejects(client.request('hello'), { code: 'protocol_mismatch' });
+  await assert.rejects(client.request('session.start'), { code: 'protocol_mismatch' });
+  await assert.rejects(client.request('session.end'), { code: 'protocol_mismatch' });
+  assert.deepEqual(sent, ['hello'], 'nothing but hello reached the host');
+  version = PROTOCOL; // IT updated the host
+  assert.equal((await client.request('hello')).protocol, PROTOCOL);
+  assert.equal((await client.request('session.start')).session_id, golden('session-start').session_id);
+});
+
+test('each command waits as long as the host may take (the Go side derives it from the host\'s budgets)', async () => {
+  assert.equal(WAIT_MS['session.end'], CONTRACT.waits.session_end_ms);
+  assert.equal(WAIT_MS['session.start'], CONTRACT.waits.session_start_ms);
+  assert.equal(WAIT_MS.hello, CONTRACT.waits.hello_ms);
+  const h = CONTRACT.budgets.host;
+  assert.ok(WAIT_MS['session.end'] > h.lock_ms + h.files_ms, 'more than the host\'s lock wait and files budget');
+  assert.ok(WAIT_MS['session.start'] > h.lock_ms + h.snapshot_ms, 'more than the host\'s lock wait and snapshot budget');
+  // The default wait is the command's: a host answering after the old 4 s is still heard.
+  const waited = [];
+  const clock = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms) => { waited.push(ms); return clock(fn, 60000); };
+  try {
+    const client = createHostClient({ sendNativeMessage: async (n, msg) => ({ id: msg.id, ok: true, result: {} }) });
+    await client.request('session.end');
+    await client.request('session.start');
+  } finally {
+    globalThis.setTimeout = clock;
+  }
+  assert.deepEqual(waited, [WAIT_MS['session.end'], WAIT_MS['session.start']]);
 });

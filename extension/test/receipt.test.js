@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { buildReceipt, folderKind, overallStatus, withoutNames } from '../lib/receipt.js';
+import { buildReceipt, folderKind, overallStatus, stepLeavesNothing, withoutNames } from '../lib/receipt.js';
+import { CONTRACT } from '../lib/contract.js';
+import { golden, goldenNames } from './golden.js';
 
-const hostOk = {
-  ok: true,
-  value: {
-    session_id: 'sid-1',
-    already_ended: false,
-    status: 'clean',
-    files: { status: 'clean', removed: 3, kept: 2, failed: 0, removed_bytes: 10 },
-    clipboard: { status: 'cleared' },
-    recent_documents: { status: 'cleared', removed: 1 },
-  },
-};
+// The host's report as its Go types produce it (test/golden.js): 3 files removed, 2 kept.
+const hostOk = { ok: true, value: { ...golden('session-end-clean'), session_id: 'sid-1' } };
 const base = () => ({
   usedSites: [{ id: 'caf', name: 'CAF' }, { id: 'ameli', name: 'ameli' }],
   logout: [{ siteId: 'ameli', ok: true }],
@@ -318,4 +311,63 @@ test('a late registration: what was saved outside the browser before it is said 
   assert.equal(late.status, 'clean', 'a notice: nothing the extension could verify is left');
   const atOnce = buildReceipt({ ...base(), startedAt: T, hostSession: { id: 'sid-1', registeredAt: T + 400 } });
   assert.equal(lineOf(atOnce, 'filesLate'), undefined);
+});
+
+// One rule for a report, the host's (host/internal/contract): over every report the Go side
+// writes, the host's part of the receipt claims nothing more and nothing less than the host.
+const HOST_LINE = /^(files|folder:|clipboard|recent)/;
+test('every golden report: the host lines are all ok or notice exactly when the host says clean', () => {
+  const names = goldenNames('session-end-');
+  assert.ok(names.length >= 6, names.join(' '));
+  for (const name of names) {
+    const rep = golden(name);
+    const r = buildReceipt({ ...base(), host: { ok: true, value: rep }, hostSession: { id: rep.session_id } });
+    const hostLines = r.lines.filter((l) => HOST_LINE.test(l.id));
+    assert.ok(hostLines.some((l) => l.id === 'clipboard') && hostLines.some((l) => l.id === 'recent'), name);
+    const claimsClean = hostLines.every((l) => l.status === 'ok' || l.status === 'notice');
+    assert.equal(claimsClean, rep.status === 'clean', `${name}: ${JSON.stringify(hostLines)}`);
+    assert.equal(stepLeavesNothing(rep.clipboard) && stepLeavesNothing(rep.recent_documents) && rep.files.status === 'clean',
+      rep.status === 'clean', name);
+  }
+});
+
+test('clipboard: no display is a notice (there is none), no clipboard tool is a failure to tell IT', () => {
+  const noDisplay = golden('session-end-no-display');
+  const r = buildReceipt({ ...base(), host: { ok: true, value: noDisplay }, hostSession: { id: noDisplay.session_id } });
+  assert.deepEqual(lineOf(r, 'clipboard'), { id: 'clipboard', status: 'notice', key: 'receiptClipboardSkipped', subs: [] });
+  assert.equal(r.status, 'clean');
+  const noTool = golden('session-end-no-tool');
+  const t = buildReceipt({ ...base(), host: { ok: true, value: noTool }, hostSession: { id: noTool.session_id } });
+  assert.deepEqual(lineOf(t, 'clipboard'), { id: 'clipboard', status: 'failed', key: 'receiptClipboardFailed', subs: [], action: 'tellIT' });
+  assert.equal(t.status, 'partial');
+  const failed = golden('session-end-clipboard-failed');
+  assert.equal(lineOf(buildReceipt({ ...base(), host: { ok: true, value: failed }, hostSession: { id: failed.session_id } }), 'clipboard').action, 'retry');
+  const off = golden('session-end-disabled');
+  const d = buildReceipt({ ...base(), host: { ok: true, value: off }, hostSession: { id: off.session_id } });
+  assert.equal(lineOf(d, 'clipboard').key, 'receiptClipboardDisabled');
+  assert.equal(lineOf(d, 'recent').key, 'receiptRecentSkipped');
+  assert.equal(d.status, 'clean');
+});
+
+test('the step rule is the host\'s table, not a copy', () => {
+  assert.deepEqual(CONTRACT.step_ok.skipped, ['no_display', 'unsupported']);
+  assert.equal(stepLeavesNothing({ status: 'skipped', code: 'no_tool' }), false);
+  assert.equal(stepLeavesNothing({ status: 'nothing' }), true);
+  assert.equal(stepLeavesNothing({ status: 'bogus' }), false);
+  assert.equal(stepLeavesNothing(undefined), false);
+});
+
+test('a host of another protocol version: files not verified, said plainly, browser part unchanged', () => {
+  const r = buildReceipt({ ...base(), host: { ok: false, code: 'protocol_mismatch' }, hostSession: { id: '', startCode: 'protocol_mismatch' } });
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'failed', key: 'receiptHostMismatch', subs: [] });
+  assert.equal(lineOf(r, 'clipboard'), undefined, 'no claim about the clipboard without the host');
+  assert.equal(lineOf(r, 'cookies').status, 'ok');
+  assert.equal(r.status, 'partial');
+  const early = buildReceipt({ ...base(), host: { ok: false, code: 'protocol_mismatch' }, hostSession: { id: '' },
+    early: { ok: true, value: { mode: 'all', found: 2, removed: 2, left: 0 } } });
+  assert.deepEqual(lineOf(early, 'files'), { id: 'files', status: 'partial', key: 'receiptHostMismatchBrowser', subs: ['2'] });
+  assert.match(fr.receiptHostMismatch.message, /ne correspondent pas/);
+  assert.match(fr.receiptHostMismatch.message, /non vérifiés/);
+  assert.match(fr.receiptHostMismatch.message, /Prévenez votre service informatique\.$/);
+  assert.match(en.receiptHostMismatch.message, /do not match/);
 });

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // A stand-in for the `tablerase` native host (protocol v1), for developing the smoke test before
 // the real host builds: `TABLERASE_HOST=fake npm run smoke`. It answers hello / session.start /
-// session.end / status from a state file in $XDG_STATE_HOME and deletes nothing.
+// session.end / status from a state file in $XDG_STATE_HOME and deletes nothing. Its answers are
+// the goldens the host's Go types produce (test/golden.js), with this session's id and times;
+// FAKE_TABLERASE_PROTOCOL=<n> makes it announce another protocol version (the popup's mismatch line).
 import fs from 'node:fs';
 import path from 'node:path';
+import { golden } from '../golden.js';
 
 const stateFile = path.join(process.env.XDG_STATE_HOME || '/tmp', 'fake-tablerase.json');
 const load = () => { try { return JSON.parse(fs.readFileSync(stateFile, 'utf8')); } catch { return { state: 'none' }; } };
@@ -13,24 +16,23 @@ function answer(req) {
   const s = load();
   const session = { state: s.state, id: s.id || '', started_at: s.started_at || '', unfinished: false };
   switch (req.cmd) {
-    case 'hello':
-      return { version: '0.0.0-fake', protocol: 1, os: 'linux', arch: 'amd64', capabilities: ['files', 'clipboard', 'recent_documents'],
-        scope: 'session', policy: { browsers: { chromium: { present: true, private: 'none', checks: {} } } }, session };
+    case 'hello': {
+      const h = golden('hello');
+      return { ...h, version: '0.0.0-fake', protocol: Number(process.env.FAKE_TABLERASE_PROTOCOL) || h.protocol, session };
+    }
     case 'status':
       return { session };
     case 'session.start': {
-      if (s.state === 'active') return { session_id: s.id, started_at: s.started_at, scope: 'session', folders: 1, resumed: true };
+      if (s.state === 'active') return { ...golden('session-start'), session_id: s.id, started_at: s.started_at, resumed: true };
       const n = { state: 'active', id: 'fake-session', started_at: new Date().toISOString() };
       save(n);
-      return { session_id: n.id, started_at: n.started_at, scope: 'session', folders: 1, resumed: false };
+      return { ...golden('session-start'), session_id: n.id, started_at: n.started_at, resumed: false };
     }
     case 'session.end': {
       if (s.state === 'none') throw Object.assign(new Error('no session'), { code: 'no_session' });
       save({ ...s, state: 'ended' });
-      return { session_id: s.id, started_at: s.started_at, ended_at: new Date().toISOString(), scope: 'session', duration_ms: 1,
-        already_ended: s.state === 'ended', status: 'clean',
-        files: { status: 'clean', removed: 0, kept: 0, failed: 0, removed_bytes: 0, folders: [] },
-        clipboard: { status: 'disabled' }, recent_documents: { status: 'disabled', removed: 0 } };
+      return { ...golden('session-end-nothing'), session_id: s.id, started_at: s.started_at, ended_at: new Date().toISOString(),
+        duration_ms: 1, already_ended: s.state === 'ended' };
     }
     default:
       throw Object.assign(new Error('unknown'), { code: 'unknown_cmd' });

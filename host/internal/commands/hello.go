@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 
+	"github.com/tablerase/tablerase/host/internal/contract"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
@@ -22,17 +23,17 @@ type HelloResult struct {
 }
 
 func (e *Env) hello(ctx context.Context) (any, error) {
-	caps := []string{"files"}
+	caps := []string{contract.CapFiles}
 	if e.Config.ClearClipboard {
-		caps = append(caps, "clipboard")
+		caps = append(caps, contract.CapClipboard)
 	}
 	if e.Config.ClearRecentDocuments {
-		caps = append(caps, "recent_documents")
+		caps = append(caps, contract.CapRecentDocuments)
 	}
 	if e.ClosedBrowsers != nil && e.ClosedBrowsers() {
-		caps = append(caps, "closed_browsers")
+		caps = append(caps, contract.CapClosedBrowsers)
 	}
-	info := session.Info{State: "unavailable"}
+	info := session.Info{State: contract.SessionUnavailable}
 	if e.Sessions != nil {
 		info, _ = e.Sessions.Info() // an unreadable state is reported as such; hello still answers
 	}

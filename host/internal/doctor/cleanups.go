@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/tablerase/tablerase/host/internal/contract"
 )
 
 // LogFile is the host's log, in the state folder (shared contract).
@@ -85,10 +87,10 @@ func cleanupCheck(path string, n int) ([]Cleanup, Check) {
 	last := list[len(list)-1]
 	c.Status = OK
 	c.FR = fmt.Sprintf("%d dernières fins d'accompagnement : %d propres, %d partielles, %d échouées ; dernière : %s %s",
-		len(list), count["clean"], count["partial"], count["failed"], frStatus[last.Status], last.Time)
+		len(list), count[contract.StatusClean], count[contract.StatusPartial], count[contract.StatusFailed], frStatus[last.Status], last.Time)
 	c.EN = fmt.Sprintf("Last %d ends of session: %d clean, %d partial, %d failed; last: %s %s",
-		len(list), count["clean"], count["partial"], count["failed"], last.Status, last.Time)
-	if last.Status != "clean" {
+		len(list), count[contract.StatusClean], count[contract.StatusPartial], count[contract.StatusFailed], last.Status, last.Time)
+	if last.Status != contract.StatusClean {
 		c.Status = Warn
 		c.FixFR = "Relancer « Fin d'accompagnement » dans le navigateur ; le reçu dit quel élément n'a pas pu être effacé."
 		c.FixEN = `Click "Fin d'accompagnement" in the browser again; the receipt says which item could not be erased.`
@@ -96,4 +98,4 @@ func cleanupCheck(path string, n int) ([]Cleanup, Check) {
 	return list, c
 }
 
-var frStatus = map[string]string{"clean": "propre", "partial": "partielle", "failed": "échouée"}
+var frStatus = map[string]string{contract.StatusClean: "propre", contract.StatusPartial: "partielle", contract.StatusFailed: "échouée"}

@@ -14,10 +14,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/tablerase/tablerase/host/internal/contract"
 )
 
-// Version is the protocol version spoken by this host.
-const Version = 1
+// Version is the protocol version spoken by this host (package contract).
+const Version = contract.Protocol
 
 // Stable error codes.
 const (

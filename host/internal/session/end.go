@@ -10,6 +10,7 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/contract"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -59,7 +60,7 @@ func (m *Manager) Clean(ctx context.Context) (Report, error) {
 		if lerr != nil {
 			return Report{}, lerr
 		}
-		st := &state{Version: stateVersion, Scope: "all", Phase: PhaseEnding, StartedAt: m.now().UTC(), Key: make([]byte, 32)}
+		st := &state{Version: stateVersion, Scope: contract.ScopeAll, Phase: PhaseEnding, StartedAt: m.now().UTC(), Key: make([]byte, 32)}
 		for _, f := range m.Config.Folders {
 			st.Folders = append(st.Folders, folderState{ID: folderID(st.Key, f.Path), Label: f.Label})
 		}
@@ -71,13 +72,13 @@ func (m *Manager) Clean(ctx context.Context) (Report, error) {
 	}
 	stores := m.purgeStores(ctx)
 	r.BrowserStores = &stores
-	r.Status = overall(r)
+	r.Status = contract.Overall(r)
 	return r, nil
 }
 
 func (m *Manager) purgeStores(ctx context.Context) StepReport {
 	if m.Steps.PurgeStores == nil {
-		return StepReport{Status: "disabled"}
+		return StepReport{Status: contract.StepDisabled}
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
 	defer cancel()
@@ -85,13 +86,13 @@ func (m *Manager) purgeStores(ctx context.Context) StepReport {
 	removed := res.Removed + res.SiteData
 	switch {
 	case res.Failed > 0:
-		return StepReport{Status: "failed", Code: "not_removed", Removed: removed}
+		return StepReport{Status: contract.StepFailed, Code: contract.CodeNotRemoved, Removed: removed}
 	case res.Running > 0:
-		return StepReport{Status: "skipped", Code: "browser_running", Removed: removed}
+		return StepReport{Status: contract.StepSkipped, Code: contract.CodeBrowserRunning, Removed: removed}
 	case removed > 0:
-		return StepReport{Status: "cleared", Removed: removed}
+		return StepReport{Status: contract.StepCleared, Removed: removed}
 	}
-	return StepReport{Status: "nothing"}
+	return StepReport{Status: contract.StepNothing}
 }
 
 // finish marks the state "ending" (durably, before the first deletion), runs the steps and
@@ -131,7 +132,7 @@ func (m *Manager) run(ctx context.Context, st *state, resumed bool) Report {
 	wg.Wait()
 	r.EndedAt = m.now().UTC()
 	r.DurationMS = time.Since(t0).Milliseconds()
-	r.Status = overall(r)
+	r.Status = contract.Overall(r)
 	m.log().SessionEnd(summary(r))
 	return r
 }
@@ -153,15 +154,15 @@ func (m *Manager) wipeFolders(ctx context.Context, st *state) FilesReport {
 		case f.Refused != "":
 			// The guard's verdict, taken again at this load: never wiped, in any scope.
 			rep.Status, rep.Errors = StatusRefused, map[string]int{f.Refused: 1}
-		case st.Scope == "all":
+		case st.Scope == contract.ScopeAll:
 			rep = fromResult(f.Label, m.Steps.Wipe(ctx, f.Path, wipe.ScopeAll, nil, st.Key))
 		case !known || !fs.Snapshot:
 			// No snapshot: we cannot tell the person's files from older ones, so nothing goes.
-			rep.Status, rep.Errors = StatusSkipped, map[string]int{"no_snapshot": 1}
+			rep.Status, rep.Errors = StatusSkipped, map[string]int{contract.CodeNoSnapshot: 1}
 		default:
 			snap, err := m.loadSnapshot(fs.ID)
 			if err != nil {
-				rep.Status, rep.Errors = "failed", map[string]int{"snapshot_unreadable": 1}
+				rep.Status, rep.Errors = contract.StatusFailed, map[string]int{contract.CodeSnapshotUnreadable: 1}
 				break
 			}
 			rep = fromResult(f.Label, m.Steps.Wipe(ctx, f.Path, wipe.ScopeSession, snap, st.Key))
@@ -172,7 +173,7 @@ func (m *Manager) wipeFolders(ctx context.Context, st *state) FilesReport {
 		fr.Failed += rep.Failed
 		fr.RemovedBytes += rep.RemovedBytes
 	}
-	fr.Status = filesStatus(fr.Folders)
+	fr.Status = contract.FilesStatus(fr.Folders)
 	return fr
 }
 
@@ -183,7 +184,7 @@ func fromResult(label string, res wipe.Result) FolderReport {
 
 func (m *Manager) clearClipboard(ctx context.Context) StepReport {
 	if !m.Config.ClearClipboard || m.Steps.ClearClipboard == nil {
-		return StepReport{Status: "disabled"}
+		return StepReport{Status: contract.StepDisabled}
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Clipboard)
 	defer cancel()
@@ -193,68 +194,17 @@ func (m *Manager) clearClipboard(ctx context.Context) StepReport {
 
 func (m *Manager) clearRecent(ctx context.Context, st *state) StepReport {
 	if !m.Config.ClearRecentDocuments || m.Steps.ClearRecent == nil {
-		return StepReport{Status: "disabled"}
+		return StepReport{Status: contract.StepDisabled}
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Recent)
 	defer cancel()
-	o := m.Steps.ClearRecent(ctx, st.Recent, st.Scope == "all")
+	o := m.Steps.ClearRecent(ctx, st.Recent, st.Scope == contract.ScopeAll)
 	return StepReport{Status: o.Status, Code: o.Code, Removed: o.Removed}
-}
-
-// filesStatus: clean when every folder is clean or missing; failed when every folder that
-// exists failed; partial otherwise.
-func filesStatus(folders []FolderReport) string {
-	failed, bad, present := 0, 0, 0
-	for _, f := range folders {
-		switch f.Status {
-		case "clean", "missing":
-		case "failed":
-			failed++
-			bad++
-		default:
-			bad++
-		}
-		if f.Status != "missing" {
-			present++
-		}
-	}
-	switch {
-	case bad == 0:
-		return "clean"
-	case failed == present:
-		return "failed"
-	default:
-		return "partial"
-	}
-}
-
-// stepOK tells whether a non-file step leaves nothing behind: done, switched off by the admin,
-// nothing to do, or no clipboard at all (no display).
-func stepOK(s StepReport) bool {
-	switch s.Status {
-	case "cleared", "disabled", "nothing":
-		return true
-	case "skipped":
-		return s.Code == "no_display" || s.Code == "unsupported"
-	}
-	return false
-}
-
-func overall(r Report) string {
-	switch {
-	case r.Files.Status == "failed":
-		return "failed"
-	case r.Files.Status != "clean" || !stepOK(r.Clipboard) || !stepOK(r.RecentDocuments):
-		return "partial"
-	case r.BrowserStores != nil && !stepOK(*r.BrowserStores):
-		return "partial"
-	}
-	return "clean"
 }
 
 func timedOut(r Report) bool {
 	for _, f := range r.Files.Folders {
-		if f.Errors["timeout"] > 0 {
+		if f.Errors[wipe.ReasonTimeout] > 0 {
 			return true
 		}
 	}
@@ -279,7 +229,7 @@ func summary(r Report) audit.EndSummary {
 func (m *Manager) Info() (Info, error) {
 	st, err := m.load()
 	if err != nil {
-		return Info{State: "unreadable", Unfinished: true}, err
+		return Info{State: contract.SessionUnreadable, Unfinished: true}, err
 	}
 	in := Info{State: st.Phase, ID: st.ID, Unfinished: st.Phase == PhaseEnding}
 	if st.Phase != PhaseNone {

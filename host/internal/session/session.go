@@ -25,6 +25,7 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
+	"github.com/tablerase/tablerase/host/internal/contract"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
@@ -41,10 +42,10 @@ var (
 
 // Phases of a session as stored on disk.
 const (
-	PhaseNone   = "none"
-	PhaseActive = "active"
-	PhaseEnding = "ending"
-	PhaseEnded  = "ended"
+	PhaseNone   = contract.SessionNone
+	PhaseActive = contract.SessionActive
+	PhaseEnding = contract.SessionEnding
+	PhaseEnded  = contract.SessionEnded
 )
 
 // Steps are the actions a session runs. Production code uses Default(); tests replace the OS
@@ -72,16 +73,12 @@ func DefaultSteps() Steps {
 	}
 }
 
-// Budgets bound each step of an end. Files, clipboard and recent documents run side by side, so
-// an end takes at most the largest budget (plus the lock wait).
-type Budgets struct {
-	Snapshot, Files, Clipboard, Recent, Lock, Stores time.Duration
-}
+// Budgets bound each step of a session (contract.Budgets).
+type Budgets = contract.Budgets
 
-// NativeBudgets fit inside the extension's 10-second cleanup: what does not finish in time is
-// reported as partial and finished by the next end.
-var NativeBudgets = Budgets{Snapshot: 8 * time.Second, Files: 7 * time.Second, Clipboard: 3 * time.Second,
-	Recent: 3 * time.Second, Lock: 2 * time.Second, Stores: 3 * time.Second}
+// NativeBudgets are for a host started by a browser: the contract's table (budgets.json), which
+// the extension's waits are derived from, so it never gives up while the host is still working.
+var NativeBudgets = contract.NativeBudgets()
 
 // CLIBudgets are for `tablerase clean`, run by OS hooks where nobody is waiting on a popup.
 var CLIBudgets = Budgets{Snapshot: 2 * time.Minute, Files: 5 * time.Minute, Clipboard: 5 * time.Second,
@@ -97,79 +94,21 @@ type Manager struct {
 	Now     func() time.Time
 }
 
-// Info is the session state shown by hello and status.
-type Info struct {
-	State      string     `json:"state"`
-	ID         string     `json:"id,omitempty"`
-	StartedAt  *time.Time `json:"started_at,omitempty"`
-	Unfinished bool       `json:"unfinished"`
-}
-
-// Started is the result of Start.
-type Started struct {
-	SessionID string    `json:"session_id"`
-	StartedAt time.Time `json:"started_at"`
-	Scope     string    `json:"scope"`
-	Folders   int       `json:"folders"`
-	Resumed   bool      `json:"resumed"`
-}
-
-// Report is the result of End: what was removed, kept and failed, step by step.
-type Report struct {
-	SessionID       string      `json:"session_id"`
-	StartedAt       time.Time   `json:"started_at"`
-	EndedAt         time.Time   `json:"ended_at"`
-	Scope           string      `json:"scope"`
-	DurationMS      int64       `json:"duration_ms"`
-	AlreadyEnded    bool        `json:"already_ended"`
-	Resumed         bool        `json:"resumed"`
-	Status          string      `json:"status"`
-	Files           FilesReport `json:"files"`
-	Clipboard       StepReport  `json:"clipboard"`
-	RecentDocuments StepReport  `json:"recent_documents"`
-	// BrowserStores is set by Clean in scope "all": saved passwords, autofill and site data of
-	// browser profiles that were not running.
-	BrowserStores *StepReport `json:"browser_stores,omitempty"`
-}
-
-// FilesReport sums the watched folders.
-type FilesReport struct {
-	Status       string         `json:"status"`
-	Removed      int            `json:"removed"`
-	Kept         int            `json:"kept"`
-	Failed       int            `json:"failed"`
-	RemovedBytes int64          `json:"removed_bytes"`
-	Folders      []FolderReport `json:"folders"`
-}
-
-// Folder statuses of a FolderReport beyond the wipe's own ("clean", "partial", "failed",
-// "missing", "moved"; see package wipe).
-const (
-	// StatusRefused: the folder may never be wiped (a root, a home, a system folder, what holds
-	// the host); Errors names why with the guard's code. Nothing of it was touched.
-	StatusRefused = "refused"
-	// StatusSkipped: no snapshot of the folder was taken at the start (added to the
-	// configuration during the session, or the snapshot failed); nothing of it was touched.
-	StatusSkipped = "skipped"
+// The results the protocol carries: their types, and the words in them, are the contract's.
+type (
+	Info         = contract.Info
+	Started      = contract.Started
+	Report       = contract.Report
+	FilesReport  = contract.FilesReport
+	FolderReport = contract.FolderReport
+	StepReport   = contract.StepReport
 )
 
-// FolderReport is one watched folder, named by its label ("downloads", "scans", "watch-1"…).
-type FolderReport struct {
-	Label        string         `json:"label"`
-	Status       string         `json:"status"`
-	Removed      int            `json:"removed"`
-	Kept         int            `json:"kept"`
-	Failed       int            `json:"failed"`
-	RemovedBytes int64          `json:"removed_bytes"`
-	Errors       map[string]int `json:"errors,omitempty"`
-}
-
-// StepReport is the outcome of a non-file step.
-type StepReport struct {
-	Status  string `json:"status"`
-	Code    string `json:"code,omitempty"`
-	Removed int    `json:"removed,omitempty"`
-}
+// Folder statuses of a FolderReport beyond the wipe's own (see package contract).
+const (
+	StatusRefused = contract.StatusRefused
+	StatusSkipped = contract.StatusSkipped
+)
 
 func (m *Manager) now() time.Time {
 	if m.Now != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tablerase/tablerase/host/internal/contract"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -44,7 +45,7 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	st = &state{Version: stateVersion, ID: uuid.NewString(), StartedAt: m.now().UTC(), Scope: string(m.Config.Scope),
 		Phase: PhaseActive, Key: make([]byte, 32)}
 	if st.Scope == "" {
-		st.Scope = "session"
+		st.Scope = contract.ScopeSession
 	}
 	if _, err := rand.Read(st.Key); err != nil {
 		return Started{}, err
@@ -59,7 +60,7 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 			// so that nothing of it can be deleted even if the guard changed its mind.
 			fs.Error = "refused"
 			m.log().Failure("snapshot", "folder_refused")
-		} else if st.Scope == "session" {
+		} else if st.Scope == contract.ScopeSession {
 			snap, err := m.Steps.Snapshot(sctx, f.Path, st.Key)
 			if err == nil {
 				err = m.saveSnapshot(fs.ID, snap)

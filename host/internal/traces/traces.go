@@ -28,32 +28,35 @@ package traces
 import (
 	"context"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/contract"
 )
 
 // Outcome statuses.
+// They are the contract's step statuses (package contract, PROTOCOL.md).
 const (
-	StatusCleared  = "cleared"  // something was erased
-	StatusNothing  = "nothing"  // nothing to erase (no entry after the mark, no file)
-	StatusSkipped  = "skipped"  // cannot run here (no display, no tool, unsupported OS)
-	StatusFailed   = "failed"   // tried and failed; Code says why
-	StatusDisabled = "disabled" // turned off by the admin configuration
+	StatusCleared  = contract.StepCleared  // something was erased
+	StatusNothing  = contract.StepNothing  // nothing to erase (no entry after the mark, no file)
+	StatusSkipped  = contract.StepSkipped  // cannot run here (no display, no tool, unsupported OS)
+	StatusFailed   = contract.StepFailed   // tried and failed; Code says why
+	StatusDisabled = contract.StepDisabled // turned off by the admin configuration
 )
 
 // Outcome codes (stable; shown in receipts and logs).
 const (
-	CodeNoDisplay    = "no_display"    // no X11 or Wayland display in the environment
-	CodeNoTool       = "no_tool"       // no clipboard tool installed
-	CodeTimeout      = "timeout"       // a tool or step ran out of time
-	CodeToolFailed   = "tool_failed"   // a tool exited with an error
-	CodeBusy         = "busy"          // the clipboard or file was held by another program
-	CodeAPIFailed    = "api_failed"    // an OS call failed
-	CodeUnsupported  = "unsupported"   // no safe, documented way on this OS
-	CodeNoMark       = "no_mark"       // scope session without a session mark
-	CodeMalformed    = "malformed"     // a file we could not parse (left untouched)
-	CodeNotRegular   = "not_regular"   // a symlink or special file where a file or folder was expected
-	CodeTooLarge     = "too_large"     // a file above our read limit (left untouched)
-	CodeIOError      = "io_error"      // reading or writing failed
-	CodeDeleteFailed = "delete_failed" // some entries could not be deleted
+	CodeNoDisplay    = contract.CodeNoDisplay   // no X11 or Wayland display in the environment
+	CodeNoTool       = "no_tool"                // no clipboard tool installed
+	CodeTimeout      = "timeout"                // a tool or step ran out of time
+	CodeToolFailed   = "tool_failed"            // a tool exited with an error
+	CodeBusy         = "busy"                   // the clipboard or file was held by another program
+	CodeAPIFailed    = "api_failed"             // an OS call failed
+	CodeUnsupported  = contract.CodeUnsupported // no safe, documented way on this OS
+	CodeNoMark       = "no_mark"                // scope session without a session mark
+	CodeMalformed    = "malformed"              // a file we could not parse (left untouched)
+	CodeNotRegular   = "not_regular"            // a symlink or special file where a file or folder was expected
+	CodeTooLarge     = "too_large"              // a file above our read limit (left untouched)
+	CodeIOError      = "io_error"               // reading or writing failed
+	CodeDeleteFailed = "delete_failed"          // some entries could not be deleted
 )
 
 // Outcome is the result of one trace cleaner. It carries counts and codes

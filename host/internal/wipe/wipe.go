@@ -3,6 +3,8 @@ package wipe
 import (
 	"context"
 	"errors"
+
+	"github.com/tablerase/tablerase/host/internal/contract"
 )
 
 // Scope says what Wipe removes.
@@ -10,18 +12,18 @@ type Scope string
 
 const (
 	// ScopeSession removes what is not recorded, unchanged, in the snapshot.
-	ScopeSession Scope = "session"
+	ScopeSession Scope = contract.ScopeSession
 	// ScopeAll removes everything under the watched folder; the folder stays.
-	ScopeAll Scope = "all"
+	ScopeAll Scope = contract.ScopeAll
 )
 
-// Status values of a Result.
+// Status values of a Result: the contract's folder statuses (package contract, PROTOCOL.md).
 const (
-	StatusClean   = "clean"   // everything that had to go went
-	StatusPartial = "partial" // some entries could not be removed, or time ran out
-	StatusFailed  = "failed"  // nothing could be done (folder unreadable, bad key or snapshot)
-	StatusMissing = "missing" // the watched folder does not exist: nothing to do
-	StatusMoved   = "moved"   // scope session: the folder is not the one snapshotted; nothing touched
+	StatusClean   = contract.StatusClean   // everything that had to go went
+	StatusPartial = contract.StatusPartial // some entries could not be removed, or time ran out
+	StatusFailed  = contract.StatusFailed  // nothing could be done (folder unreadable, bad key or snapshot)
+	StatusMissing = contract.StatusMissing // the watched folder does not exist: nothing to do
+	StatusMoved   = contract.StatusMoved   // scope session: the folder is not the one snapshotted; nothing touched
 )
 
 // Result reports one Wipe. It holds counts and reason codes only.
