@@ -60,6 +60,7 @@ test('a full run: logged out, cookies (partitioned too) gone, tabs closed, recei
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url === 'chrome-extension://ext/receipt/receipt.html' && p.active === true),
     'the receipt page is opened as the active tab');
   assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli']);
+  assert.equal(lineOf(r, 'logoutPage'), undefined, 'every logout page completed: no such line');
   assert.deepEqual(lineOf(r, 'files').subs, ['2']);
   assert.ok(b.calls.some(([k, n, m]) => k === 'sendNativeMessage' && n === 'fr.tablerase.host' && m.cmd === 'session.end'
     && JSON.stringify(m.args) === '{}'), 'the host gets no path or URL');
@@ -82,6 +83,8 @@ test('a hanging host and a hanging logout page are bounded; the run still ends w
   assert.ok(Date.now() - t0 < 2000, 'bounded by the overall deadline, not by the hanging parts');
   assert.equal(lineOf(r, 'files').key, 'receiptHostFailed');
   assert.equal(lineOf(r, 'cookies').status, 'ok', 'cookies are removed even though the logout page hung');
+  assert.deepEqual(lineOf(r, 'logoutPage'), { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailed', subs: ['ameli'], sites: 1 },
+    'the receipt names the site whose logout page did not complete, apart from the cookies');
 });
 
 test('hanging browsingData: the line fails, the others still run', async () => {
