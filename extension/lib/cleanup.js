@@ -14,7 +14,7 @@
 
 import { bounded, Deadline } from './timeout.js';
 import {
-  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, planCleanup, planEarlyDownloads,
+  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planEarlyDownloads,
   planForget, planStartPage, planTabs,
 } from './plan.js';
 import { buildReceipt } from './receipt.js';
@@ -88,7 +88,11 @@ async function closeTabs(b, session, registry, settings, extensionOrigin) {
     scope: settings.scope,
     sessionTabIds: session.tabIds || [],
     extensionOrigin,
-    isRegistryUrl: (u) => !!siteForUrl(registry, u),
+    // A tab on the aidant's own webmail, never seen during the session, stays (plan.js keepsOwnSessions).
+    isRegistryUrl: (u) => {
+      const site = siteForUrl(registry, u);
+      return !!site && !keepsOwnSessions(site, settings);
+    },
   });
   // The receipt page first, active, in a regular window (plan.js planStartPage): closing the rest
   // never closes the browser, and the receipt is what is on screen at the end.
@@ -307,6 +311,7 @@ export async function runCleanup(ctx) {
     registry,
     used: session.used || {},
     visitedHosts: ctx.visitedHosts || [],
+    webmail: settings.webmail,
     cookieStoreIds: stores.ok ? [...new Set([...stores.value, ...(session.stores || [])])] : session.stores || [],
   });
 
@@ -365,6 +370,7 @@ export async function runCleanup(ctx) {
   const checked = await timed('verify', bounded(() => verify(b, plan, settings.startPage, ctx.extensionOrigin || ''), deadline.budget(limits.verify)));
   const receipt = buildReceipt({
     usedSites: plan.usedSites,
+    webmailKept: plan.webmailKept,
     logout,
     cookies,
     siteData,

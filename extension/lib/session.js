@@ -119,11 +119,15 @@ export function noteNavigation(session, registry, { tabId, url, storeId }) {
   return withSite(s, site, new URL(url).hostname, storeId);
 }
 
-/** Records a cookie set during the session (a site used in a frame counts as used). */
+/**
+ * Records a cookie set during the session (a site used in a frame counts as used). Not webmail:
+ * the aidant's own mail tabs refresh their cookies all day; a webmail counts as used when a tab
+ * of the accompaniment went there.
+ */
 export function noteCookie(session, registry, cookie) {
   if (!session || session.state !== 'active' || !cookie) return session;
   const site = siteForCookie(registry, cookie);
-  if (!site) return session;
+  if (!site || site.kind === 'webmail') return session;
   return withSite(session, site, cookie.domain, cookie.storeId);
 }
 

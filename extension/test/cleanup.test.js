@@ -386,3 +386,34 @@ test('a remote new tab page visited after the cleanup would fail the history lin
   assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
+
+test('webmail in scope session: the person\'s mail cookies go, the aidant\'s older session stays, and the receipt says so', async () => {
+  const { b, ctx } = scenario();
+  b.state.cookies.push(
+    { name: 'SID', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START - 86400000 * 30 }, // the aidant's
+    { name: 'SID2', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START + 5000 }, // the person's
+    { name: 'GX', domain: 'mail.google.com', path: '/', secure: true, storeId: '0', created: START + 6000 },
+  );
+  b.state.tabs.push({ id: 4, url: 'https://mail.google.com/mail/u/0/#inbox', windowId: 1 }, { id: 5, url: 'https://mail.google.com/mail/u/1/', windowId: 1 });
+  ctx.session.tabIds.push(5);
+  ctx.session.used.gmail = { hosts: ['mail.google.com'] };
+  const r = await runCleanup(ctx);
+  assert.deepEqual(b.state.cookies.filter((c) => /google/.test(c.domain)).map((c) => c.name), ['SID'], 'only what dates from the accompaniment');
+  assert.ok(b.state.tabs.some((t) => t.id === 4), 'the aidant\'s own mail tab stays');
+  assert.ok(!b.state.tabs.some((t) => t.id === 5), 'the person\'s mail tab is closed');
+  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli'], 'Gmail is not claimed « déconnecté »');
+  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Gmail'], sites: 1 });
+  assert.equal(lineOf(r, 'cookies').status, 'ok', 'the aidant\'s cookie is not a leftover');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('webmail handled like the administrations (IT setting): every Gmail cookie goes, Gmail is named logged out', async () => {
+  const { b, ctx } = scenario();
+  b.state.cookies.push({ name: 'SID', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START - 86400000 * 30 });
+  ctx.session.used.gmail = { hosts: ['mail.google.com'] };
+  const r = await runCleanup({ ...ctx, settings: { ...ctx.settings, webmail: 'administration' } });
+  assert.equal(b.state.cookies.filter((c) => /google/.test(c.domain)).length, 0);
+  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli, Gmail']);
+  assert.equal(lineOf(r, 'webmail'), undefined);
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});

@@ -83,13 +83,15 @@ export function fakeBrowser(opts = {}) {
           state.cookies = state.cookies.filter((c) => (c.created || 0) < since || c.storeId !== defaultStore);
         }
         if (types.cookies && options.hostnames) {
+          // Both browsers honour `since` with a host filter: only cookies created since then go.
           state.cookies = state.cookies.filter((c) => !((options.cookieStoreId || defaultStore) === c.storeId
-            && options.hostnames.includes(normalizeHost(c.domain))));
+            && options.hostnames.includes(normalizeHost(c.domain)) && (c.created || 0) >= since));
         }
         if (types.cookies && options.origins) {
           const regs = new Set(options.origins.map((o) => registrableDomain(new URL(o).hostname)));
           // Conservative: whether an origins filter reaches partitioned cookies is not documented.
-          state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))));
+          state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))
+            && (c.created || 0) >= since));
         }
         // Site data: by exact host name (Firefox), by origin (Chromium), else by time.
         state.siteData = state.siteData.filter((d) => {

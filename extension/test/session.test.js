@@ -150,3 +150,11 @@ test('after a crash the other sites of the session are read back from its histor
   assert.deepEqual(otherHostsInHistory(items, registry, NOW), ['www.example-commerce.fr']);
   assert.deepEqual(otherHostsInHistory(null, registry, NOW), []);
 });
+
+test('a webmail cookie refreshed by the aidant\'s own tab does not mark it used; a tab of the accompaniment going there does', () => {
+  let s = startSession({ now: 1000, scope: 'session' });
+  s = noteCookie(s, registry, { domain: '.google.com', name: 'SIDTS', storeId: '0' });
+  assert.deepEqual(Object.keys(s.used), []);
+  s = noteNavigation(s, registry, { tabId: 7, url: 'https://mail.google.com/mail/u/1/', storeId: '0' });
+  assert.deepEqual(Object.keys(s.used), ['gmail']);
+});
