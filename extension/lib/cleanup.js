@@ -14,7 +14,7 @@
 
 import { bounded, Deadline } from './timeout.js';
 import {
-  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planEarlyDownloads,
+  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planEarlyDownloads, planLogoutTab,
   planForget, planStartPage, planTabs,
 } from './plan.js';
 import { buildReceipt } from './receipt.js';
@@ -42,9 +42,13 @@ export async function cookieStoreIds(b) {
   }
 }
 
-/** Opens a logout URL in a background tab, waits for it to load (bounded by the caller), closes it. */
-async function openLogout(b, url) {
-  const tab = await b.tabs.create({ url, active: false });
+/**
+ * Opens a logout URL in a background tab of the store the site was used in (plan.js
+ * planLogoutTab: `create` a tab, or a regular `window` when none is open), waits for it to load
+ * (bounded by the caller), closes it.
+ */
+async function openLogout(b, target) {
+  const tab = target.window ? (await b.windows.create(target.window)).tabs[0] : await b.tabs.create(target.create);
   // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
   // closing it then cancels the logout request. Only a completed load of a real URL counts.
   const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
@@ -337,9 +341,13 @@ export async function runCleanup(ctx) {
   }
   // 2. Logout pages, in parallel, each bounded; a hanging site only costs its own line.
   const logoutMs = deadline.budget(limits.logout, limits.browser + limits.verify + 1500);
-  const logout = await timed('logout', Promise.all(plan.logout.map(async (l) => ({
-    siteId: l.siteId, ...(await bounded(() => openLogout(b, l.url), logoutMs)),
-  }))));
+  // Each in the window / cookie store where its site was used, while its cookies still exist.
+  const wins = plan.logout.length ? await bounded(() => b.windows.getAll({}), 500) : { ok: false };
+  const logout = await timed('logout', Promise.all(plan.logout.map(async (l) => {
+    const target = planLogoutTab(l, wins.ok ? wins.value : [], ctx.browser);
+    if (target.skip) return { siteId: l.siteId, ok: true, skipped: target.skip };
+    return { siteId: l.siteId, ...(await bounded(() => openLogout(b, target), logoutMs)) };
+  })));
 
   // 3–5. Cookies, site data, whole-profile data and tabs together; the host (files, clipboard,
   // recent documents) as soon as the tabs that could hold files open are closed, without waiting

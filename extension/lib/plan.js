@@ -100,7 +100,16 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
   const since = scope === 'all' ? 0 : Math.max(0, Math.floor(startedAt || 0));
 
   const others = otherHosts(registry, visitedHosts);
-  const logout = usedSites.filter((s) => s.logoutUrl).map((s) => ({ siteId: s.id, url: s.logoutUrl }));
+  // One logout page per store the site was used in (unknown: the regular one, as before).
+  const logout = [];
+  for (const s of usedSites.filter((x) => x.logoutUrl)) {
+    const seen = used[s.id] && Array.isArray(used[s.id].stores) ? used[s.id].stores.filter((x) => typeof x === 'string' && x) : [];
+    for (const storeId of seen.length ? seen : [undefined]) {
+      const l = { siteId: s.id, url: s.logoutUrl };
+      if (storeId) l.storeId = storeId;
+      logout.push(l);
+    }
+  }
 
   // Cookies of every used site, in every store, partitioned ones included.
   const cookies = [];
@@ -205,6 +214,40 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
     passwords: firefox ? 'api' : 'policy',
     verify: { cookies: verifyCookies, since },
   };
+}
+
+/** Whether a cookie store is the private one (Chromium incognito `1`, Firefox `firefox-private`). */
+export function isPrivateStore(storeId, browser) {
+  return browser === 'firefox' ? storeId === 'firefox-private' : storeId === '1';
+}
+
+/**
+ * Where a logout page opens, so that its request carries the cookies of the store the site was used
+ * in: a private store → a tab in a private (incognito) window; a Firefox container → a tab with that
+ * `cookieStoreId`; the regular store → a tab in a regular window, named explicitly (left to the
+ * browser, the tab could land in the focused incognito window and carry the wrong cookies).
+ * A private store whose windows are all closed is gone, its cookies with it: nothing to open.
+ * @param {{url: string, storeId?: string}} l  one plan.logout entry
+ * @param {{id: number, incognito: boolean, type?: string}[]} windows  windows.getAll()
+ * @returns {{create: object} | {window: object} | {skip: 'store_closed'}}
+ */
+export function planLogoutTab({ url, storeId }, windows, browser) {
+  const firefox = browser === 'firefox';
+  const wins = (windows || []).filter((w) => w && Number.isInteger(w.id) && (!w.type || w.type === 'normal'));
+  if (isPrivateStore(storeId, browser)) {
+    const w = wins.find((x) => x.incognito);
+    return w ? { create: { url, active: false, windowId: w.id } } : { skip: 'store_closed' };
+  }
+  const container = firefox && storeId && storeId !== 'firefox-default' ? storeId : '';
+  const w = wins.find((x) => !x.incognito);
+  if (!w) {
+    const win = { url, focused: false, incognito: false };
+    if (container) win.cookieStoreId = container;
+    return { window: win };
+  }
+  const create = { url, active: false, windowId: w.id };
+  if (container) create.cookieStoreId = container;
+  return { create };
 }
 
 /** Details for `cookies.getAll` reaching partitioned cookies too (see the file comment). */

@@ -87,7 +87,7 @@ export function buildReceipt(r) {
   // 1b. A logout page that failed or timed out (cleanup.js openLogout) is said per site, apart
   //     from the cookies: the session is gone from this computer, the site ends it on its own.
   const byId = new Map((r.usedSites || []).map((s) => [s.id, s.name]));
-  const pages = (r.logout || []).filter((l) => l && !l.ok && byId.has(l.siteId)).map((l) => byId.get(l.siteId));
+  const pages = [...new Set((r.logout || []).filter((l) => l && !l.ok && byId.has(l.siteId)).map((l) => byId.get(l.siteId)))];
   if (pages.length) lines.push({ ...line('logoutPage', NOTICE, 'receiptLogoutPageFailed', [pages.join(', ')]), sites: pages.length });
   // 1c. Webmail in scope `session` (plan.js keepsOwnSessions): what dates from the accompaniment is
   //     removed, an older session (the aidant's) kept; not verifiable by cookie, so said, by name.

@@ -97,13 +97,17 @@ function addUnique(list, v) {
   return list.includes(v) ? list : [...list, v];
 }
 
+// Per site, the cookie stores it was used in (`used[id].stores`): its logout page must open in
+// that store (a private window, a Firefox container), or the request carries the wrong cookies.
 function withSite(session, site, host, storeId) {
-  const prev = session.used[site.id] || { hosts: [] };
+  const prev = session.used[site.id] || { hosts: [], stores: [] };
+  const prevStores = prev.stores || [];
   const h = normalizeHost(host);
   const hosts = h ? addUnique(prev.hosts, h) : prev.hosts;
+  const siteStores = storeId ? addUnique(prevStores, storeId) : prevStores;
   const stores = storeId ? addUnique(session.stores, storeId) : session.stores;
-  if (session.used[site.id] && hosts === prev.hosts && stores === session.stores) return session;
-  return { ...session, used: { ...session.used, [site.id]: { hosts } }, stores };
+  if (session.used[site.id] && hosts === prev.hosts && siteStores === prevStores && stores === session.stores) return session;
+  return { ...session, used: { ...session.used, [site.id]: { hosts, stores: siteStores } }, stores };
 }
 
 /**

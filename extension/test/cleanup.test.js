@@ -417,3 +417,35 @@ test('webmail handled like the administrations (IT setting): every Gmail cookie 
   assert.equal(lineOf(r, 'webmail'), undefined);
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
+
+test('Chromium: a site used in the incognito window is logged out by a tab in that window, before its cookies go', async () => {
+  const { b, ctx } = scenario();
+  b.state.tabs.push({ id: 20, url: 'https://assure.ameli.fr/PortailAS/', windowId: 6, incognito: true });
+  b.state.cookies.push({ name: 'JSESSIONID', domain: 'assure.ameli.fr', path: '/PortailAS', secure: true, storeId: '1', created: START + 2000 });
+  b.state.stores = ['0', '1'];
+  ctx.session.used.ameli = { hosts: ['assure.ameli.fr'], stores: ['1'] };
+  let cookiesAtLogout = null;
+  b.tabs.onUpdated.addListener((id, info, tab) => {
+    if (info.status === 'complete' && tab && tab.url && tab.url.includes('as_deconnexion_page')) {
+      cookiesAtLogout = b.state.cookies.filter((c) => c.storeId === '1' && c.domain.includes('ameli')).length;
+    }
+  });
+  const r = await runCleanup(ctx);
+  const opened = b.calls.filter(([k, p]) => k === 'tabs.create' && p.url && p.url.includes('as_deconnexion_page')).map(([, p]) => p);
+  assert.deepEqual(opened.map((p) => p.windowId), [6], 'one logout tab, in the incognito window');
+  assert.equal(cookiesAtLogout, 1, 'the incognito session cookie was still there for the logout request');
+  assert.equal(b.state.cookies.filter((c) => c.domain.includes('ameli')).length, 0, 'then removed');
+  assert.equal(lineOf(r, 'logoutPage'), undefined);
+});
+
+test('Firefox: a container\'s logout goes with its cookieStoreId; a private window already closed is skipped, not failed', async () => {
+  const { b, ctx } = scenario({ firefox: true });
+  b.state.stores = ['firefox-default', 'firefox-container-1'];
+  for (const c of b.state.cookies) c.storeId = 'firefox-default';
+  b.state.tabs.push({ id: 21, url: 'https://www.caf.fr/', windowId: 1, cookieStoreId: 'firefox-container-1' });
+  ctx.session.used.ameli = { hosts: ['assure.ameli.fr'], stores: ['firefox-container-1', 'firefox-private'] };
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  const opened = b.calls.filter(([k, p]) => k === 'tabs.create' && p.url && p.url.includes('as_deconnexion_page')).map(([, p]) => p);
+  assert.deepEqual(opened.map((p) => [p.windowId, p.cookieStoreId]), [[1, 'firefox-container-1']]);
+  assert.equal(lineOf(r, 'logoutPage'), undefined, 'the closed private window ended its session itself');
+});

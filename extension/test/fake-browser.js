@@ -115,7 +115,9 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['tabs.create', props]);
-        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: false, windowId: props.windowId || 1, status: 'loading' };
+        const win = state.tabs.find((t) => t.windowId === props.windowId);
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!(win && win.incognito), windowId: props.windowId || 1,
+          status: 'loading', ...(props.cookieStoreId ? { cookieStoreId: props.cookieStoreId } : {}) };
         state.tabs.push(tab);
         if (!state.hang.has('logout') || !props.url || props.active !== false) {
           setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
@@ -149,8 +151,16 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['windows.create', props]);
-        state.tabs.push({ id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9 });
-        return { id: 9 };
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9, status: 'loading' };
+        state.tabs.push(tab);
+        if (props.url && !state.hang.has('logout')) setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
+        return { id: 9, incognito: !!props.incognito, tabs: [{ ...tab }] };
+      },
+      // The windows the tabs are in (a window is incognito when its tabs are).
+      async getAll() {
+        const byId = new Map();
+        for (const t of state.tabs) if (!byId.has(t.windowId)) byId.set(t.windowId, { id: t.windowId, incognito: !!t.incognito, type: 'normal' });
+        return [...byId.values()];
       },
     },
     sessions: opts.sessions ? {

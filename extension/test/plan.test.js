@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
 import {
-  cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup,
+  cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planLogoutTab,
   planEarlyDownloads, planForget, planStartPage, planTabs, siteHosts,
 } from '../lib/plan.js';
 
@@ -268,4 +268,35 @@ test('tabs: the aidant\'s own webmail tab, not seen during the session, stays in
     { id: 3, url: 'https://www.caf.fr/' }];
   assert.deepEqual(planTabs(tabs, { scope: 'session', sessionTabIds: [2], isRegistryUrl }).close, [2, 3],
     'the person\'s mail tab (seen) and the administration close; the aidant\'s stays');
+});
+
+test('logout pages: one per store the site was used in, unknown store: the regular one', () => {
+  const u = { ameli: { hosts: ['assure.ameli.fr'], stores: ['0', '1'] }, impots: { hosts: ['cfspart.impots.gouv.fr'] } };
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used: u, cookieStoreIds: ['0', '1'] });
+  assert.deepEqual(p.logout.map((l) => [l.siteId, l.storeId]), [['ameli', '0'], ['ameli', '1'], ['impots', undefined]]);
+});
+
+test('logout routing: Chromium incognito → a tab in the incognito window; regular → a regular window, named', () => {
+  const url = 'https://assure.ameli.fr/logout';
+  const wins = [{ id: 5, incognito: true, type: 'normal' }, { id: 2, incognito: false, type: 'normal' }, { id: 7, incognito: false, type: 'popup' }];
+  assert.deepEqual(planLogoutTab({ url, storeId: '1' }, wins, 'chromium'), { create: { url, active: false, windowId: 5 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: '0' }, wins, 'chromium'), { create: { url, active: false, windowId: 2 } },
+    'never left to the focused window, which may be the incognito one');
+  assert.deepEqual(planLogoutTab({ url }, wins, 'chromium'), { create: { url, active: false, windowId: 2 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: '1' }, [{ id: 2, incognito: false }], 'chromium'), { skip: 'store_closed' },
+    'incognito closed: its cookies are gone with it, nothing to end');
+  assert.deepEqual(planLogoutTab({ url, storeId: '0' }, [{ id: 5, incognito: true }], 'chromium'),
+    { window: { url, focused: false, incognito: false } }, 'only an incognito window open: a regular one for the logout');
+});
+
+test('logout routing: Firefox private window, containers by cookieStoreId, default store', () => {
+  const url = 'https://assure.ameli.fr/logout';
+  const wins = [{ id: 1, incognito: false }, { id: 3, incognito: true }];
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, wins, 'firefox'), { create: { url, active: false, windowId: 3 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, wins, 'firefox'),
+    { create: { url, active: false, windowId: 1, cookieStoreId: 'firefox-container-2' } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-default' }, wins, 'firefox'), { create: { url, active: false, windowId: 1 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, [{ id: 1, incognito: false }], 'firefox'), { skip: 'store_closed' });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, [{ id: 3, incognito: true }], 'firefox'),
+    { window: { url, focused: false, incognito: false, cookieStoreId: 'firefox-container-2' } });
 });
