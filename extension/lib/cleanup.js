@@ -69,19 +69,46 @@ async function openLogout(b, target) {
 }
 
 /**
+ * A private store (Chromium incognito `1`, Firefox `firefox-private`) exists only while a private
+ * window is open; the cleanup closes those windows, and the browser then drops the store with all
+ * its cookies. A query or removal in a private store that is no longer there is done, not failed.
+ */
+const PRIVATE_STORES = new Set(['1', 'firefox-private']);
+async function privateStoreGone(b, storeId) {
+  if (!PRIVATE_STORES.has(storeId)) return false;
+  try {
+    return !(await b.cookies.getAllCookieStores()).some((s) => s.id === storeId);
+  } catch {
+    return false;
+  }
+}
+
+/** getCookies, with a vanished private store read as empty (see privateStoreGone). */
+async function getCookiesOrGone(b, q) {
+  try {
+    return await getCookies(b, q);
+  } catch (e) {
+    if (await privateStoreGone(b, q.storeId)) return [];
+    throw e;
+  }
+}
+
+/**
  * Removes the cookies the queries find. All calls at once: each is a round trip to the browser
  * process and they do not depend on each other (one after the other cost ~0.5 s in Firefox). A
  * cookie two queries find is removed once.
  */
 async function removeCookies(b, queries) {
   const found = new Map();
-  for (const list of await Promise.all(queries.map((q) => getCookies(b, q)))) {
+  for (const list of await Promise.all(queries.map((q) => getCookiesOrGone(b, q)))) {
     for (const c of list) {
       found.set(JSON.stringify([c.storeId, c.domain, c.path, c.name, c.partitionKey || null, c.firstPartyDomain || null]), c);
     }
   }
-  const results = await Promise.allSettled([...found.values()].map((c) => b.cookies.remove(cookieRemoval(c))));
-  if (results.some((r) => r.status === 'rejected')) {
+  const cookies = [...found.values()];
+  const results = await Promise.allSettled(cookies.map((c) => b.cookies.remove(cookieRemoval(c))));
+  const failed = await Promise.all(results.map(async (r, i) => r.status === 'rejected' && !(await privateStoreGone(b, cookies[i].storeId))));
+  if (failed.some(Boolean)) {
     throw Object.assign(new Error('cookie removal failed'), { code: 'cookies_failed' });
   }
 }
@@ -220,7 +247,7 @@ async function verify(b, plan, startPage, extensionOrigin) {
         else othersBlind.add(q.domain);
         continue;
       }
-      const n = (await getCookies(b, q)).length;
+      const n = (await getCookiesOrGone(b, q)).length;
       if (n && q.siteId) left[q.siteId] = (left[q.siteId] || 0) + n;
       else othersLeft += n;
     }

@@ -449,3 +449,26 @@ test('Firefox: a container\'s logout goes with its cookieStoreId; a private wind
   assert.deepEqual(opened.map((p) => [p.windowId, p.cookieStoreId]), [[1, 'firefox-container-1']]);
   assert.equal(lineOf(r, 'logoutPage'), undefined, 'the closed private window ended its session itself');
 });
+
+test('a private store gone with its window (closed by the cleanup) is done, not a failure', async () => {
+  const { b, ctx } = scenario();
+  ctx.session.stores = ['0', '1'];
+  const getAll = b.cookies.getAll.bind(b.cookies);
+  b.cookies.getAll = async (q) => {
+    if (q.storeId === '1') throw new Error('No cookie store found with id 1');
+    return getAll(q);
+  };
+  const r = await runCleanup(ctx);
+  assert.equal(lineOf(r, 'cookies').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'logout').status, 'ok');
+  assert.equal(r.status, 'clean');
+  // A regular store that cannot be read is still a failure.
+  const again = scenario();
+  const getAll2 = again.b.cookies.getAll.bind(again.b.cookies);
+  again.b.cookies.getAll = async (q) => {
+    if ((q.storeId || '0') === '0' && q.domain === 'caf.fr') throw new Error('boom');
+    return getAll2(q);
+  };
+  const r2 = await runCleanup(again.ctx);
+  assert.equal(lineOf(r2, 'cookies').status, 'failed');
+});
