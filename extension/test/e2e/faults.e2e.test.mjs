@@ -82,6 +82,8 @@ for (const kind of ['chromium', 'firefox']) {
     assert.deepEqual(await visitedCookies(d), [], 'the cookies are gone even though the site never answered');
     assert.equal(fs.existsSync(doc), false, 'the document is deleted');
     assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));
+    assert.match(line(receipt, 'logoutPage'), /^logoutPage notice: .*impots\.gouv\.fr/, 'the receipt names the site whose logout page never answered');
+    assert.doesNotMatch(line(receipt, 'logoutPage'), /CAF/, 'CAF has no logout page: not named there');
     await d.browser.close();
     hostSideForensics(t, h, persona);
   });

@@ -199,7 +199,7 @@ function readBody(req) {
  * @param {number} [o.port=443] 443 by default: the registry's logout URLs carry no port
  * @param {string} [o.addr]     loopback address; by default a random one in 127.0.0.0/8
  *   ($TABLERASE_E2E_ADDR overrides): the browsers map every name to `sites.addr`
- * @returns {Promise<{ port, spki, caPath, hits: Array<{host, path, at, cookies: string[]}>,
+ * @returns {Promise<{ port, spki, caPath, hits: Array<{host, path, at, cookies: string[], who: 'person'|'other'|null}>,
  *   logoutHits(id): number, hang(host, on=true): void, requests: number, close(): Promise<void> }>}
  */
 export async function startFakeSites({ dir, persona, port = 443, addr = process.env.TABLERASE_E2E_ADDR || randomLoopback() }) {
@@ -229,8 +229,11 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
 
     const logoutId = logoutPaths.get(`${host}${url.pathname}`);
     if (logoutId) {
-      hits.push({ id: logoutId, host, path: url.pathname, at: Date.now(),
-        cookies: String(req.headers.cookie || '').split(/;\s*/).filter(Boolean).map((c) => c.split('=')[0]) });
+      const pairs = String(req.headers.cookie || '').split(/;\s*/).filter(Boolean);
+      // `who`: whose login the request's cookies come from (tr_who, set at /login): the person's
+      // (in the private window) or another one (the aidant's own, in the regular window).
+      const who = (pairs.find((c) => c.startsWith('tr_who=')) || '').slice('tr_who='.length) || null;
+      hits.push({ id: logoutId, host, path: url.pathname, at: Date.now(), cookies: pairs.map((c) => c.split('=')[0]), who });
       if (hanging.has(host)) {
         held.add(res);
         res.on('close', () => held.delete(res));
@@ -253,7 +256,9 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
         if (req.method !== 'POST') return send(405, 'text/plain', 'POST only');
         const form = new URLSearchParams(await readBody(req));
         if (!form.get('identifiant')) return send(400, 'text/plain', 'identifiant manquant');
-        return send(303, 'text/plain', 'connecté', { Location: '/compte', 'Set-Cookie': loginCookies(site, persona) });
+        const who = form.get('identifiant') === (persona.login && persona.login[site.id]) ? 'person' : 'other';
+        return send(303, 'text/plain', 'connecté', { Location: '/compte',
+          'Set-Cookie': [...loginCookies(site, persona), `tr_who=${who}; Path=/; Secure; HttpOnly; SameSite=Lax`] });
       }
       case '/compte':
         return send(200, 'text/html; charset=utf-8', accountPage(site, persona, { frame: site.id === 'caf' }));
