@@ -271,9 +271,13 @@ test('tabs: the aidant\'s own webmail tab, not seen during the session, stays in
 });
 
 test('logout pages: one per store the site was used in, unknown store: the regular one', () => {
-  const u = { ameli: { hosts: ['assure.ameli.fr'], stores: ['0', '1'] }, impots: { hosts: ['cfspart.impots.gouv.fr'] } };
-  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used: u, cookieStoreIds: ['0', '1'] });
-  assert.deepEqual(p.logout.map((l) => [l.siteId, l.storeId]), [['ameli', '0'], ['ameli', '1'], ['impots', undefined]]);
+  const reg = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites,
+    { extraSites: [{ id: 'mairie', name: 'Mairie', domains: ['mairie-exemple.fr'], logoutUrl: 'https://www.mairie-exemple.fr/logout' }] });
+  const u = { ameli: { hosts: ['assure.ameli.fr'], stores: ['0', '1'] }, mairie: { hosts: ['www.mairie-exemple.fr'] },
+    impots: { hosts: ['cfspart.impots.gouv.fr'], stores: ['0'] } };
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry: reg, used: u, cookieStoreIds: ['0', '1'] });
+  assert.deepEqual(p.logout.map((l) => [l.siteId, l.storeId]), [['ameli', '0'], ['ameli', '1'], ['mairie', undefined]],
+    'impots has no verified logout URL: none opened');
 });
 
 test('logout routing: Chromium incognito → a tab in the incognito window; regular → a regular window, named', () => {

@@ -152,6 +152,8 @@ test('every entry says where it was checked, and why it has no logout URL when i
   }
   assert.equal(registry.find((s) => s.id === 'franceidentite').hostsOnly, false, 'France Identité: the whole domain');
   assert.equal(registry.find((s) => s.id === 'laposte-idn').hostsOnly, true, 'La Poste: its hosts only (unverified parent cookies)');
+  assert.deepEqual(registry.filter((s) => s.logoutUrl).map((s) => s.id), ['ameli'],
+    'only ameli\'s logout URL is confirmed by a maintained client (impots\' only by a third-party list)');
 });
 
 test('kinds: banks and health are said, anything else is an administration', () => {
