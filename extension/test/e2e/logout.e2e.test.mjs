@@ -1,8 +1,13 @@
-// Logout in the private window, Debian Chromium: the person logs in to ameli in the incognito
+// Logout in the private window, Debian Chromium and firefox-esr: the person logs in to ameli in the incognito
 // window Table rase opens at the start, while the aidant's own ameli session sits in the regular
 // window. At the end the fake site records whose cookies came with the logout request (`who`,
 // from the login that set them): the person's, so the logout page was opened in the incognito
-// window, where the session was used, and before its cookies were removed.
+// window, where the session was used, and before its cookies were removed. The aidant ends from
+// a regular window, the focused one: with the logout tab left to the browser (the behaviour before
+// plan.js planLogoutTab) both tests fail, the request carrying the aidant's cookies (checked).
+//
+// Firefox: private windows allowed for the add-on as IT's policy does, by the permission Firefox
+// keeps in the profile (extension-preferences.json), the add-on installed in the profile.
 //
 // Chromium lets an extension into incognito only by the person's toggle (no policy, no flag): the
 // test sets it as a person would, through chrome://extensions (developerPrivate: developer mode,
@@ -13,11 +18,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SITES, startFakeSites } from './fakesites/server.mjs';
 import { makePersona } from './fakesites/persona.mjs';
+import fs from 'node:fs';
 import {
-  cannotRun, CHROMIUM, CHROMIUM_ID, deferrer, endAccompaniment, launchChromium, logIn, makeHome, sleep, startAccompaniment,
+  cannotRun, CHROMIUM, CHROMIUM_ID, deferrer, endAccompaniment, FIREFOX, FIREFOX_ID, launchChromium, launchFirefoxInstalled, logIn,
+  makeHome, sleep, startAccompaniment,
 } from './harness.mjs';
 
 const skip = cannotRun(CHROMIUM, 'openssl', 'go');
+const skipFirefox = cannotRun(FIREFOX, 'openssl', 'go');
 
 /** Allows the extension in incognito, as the person's toggle on chrome://extensions does. */
 async function allowIncognito(d) {
@@ -72,6 +80,7 @@ async function logInIncognito(popup, host, identifiant, password) {
       }
       throw new Error('timed out');
     };
+    const chrome = globalThis.browser ?? globalThis.chrome;
     const tab = await until(async () => (await chrome.tabs.query({})).find((t) => t.incognito));
     await chrome.tabs.update(tab.id, { url: `https://${h}/` });
     await until(async () => {
@@ -128,6 +137,12 @@ test('chromium: the logout page of a site used in the private window carries the
   const priv = await logInIncognito(popup, SITES.ameli.host, persona.login.ameli, persona.password);
   t.diagnostic(`logged in in the incognito window; its store holds: ${priv.storeCookies.join(', ')}`);
   assert.ok(priv.storeCookies.includes('tr_who'), 'the person\'s session cookies are in the incognito store');
+  // The aidant ends from the regular window (where the toolbar button was clicked): it is the
+  // focused one, so a logout tab left to the browser would open there, with the wrong cookies.
+  // (Headless Chromium ignores windows.update's focus: a new regular window becomes the last active.)
+  await popup.evaluate(async () => {
+    await chrome.windows.create({ url: 'about:blank', incognito: false, focused: true }); // eslint-disable-line no-undef
+  });
 
   const receipt = await endAccompaniment(popup);
   t.diagnostic(`receipt: ${receipt.lines.join(' | ')}`);
@@ -138,4 +153,35 @@ test('chromium: the logout page of a site used in the private window carries the
   assert.ok(hits[0].cookies.includes('SESSIONID'), 'sent while the session cookie still existed');
   assert.match(receipt.lines.find((l) => l.startsWith('logout ')) || '', /^logout ok: .*ameli/);
   assert.equal(receipt.status, 'clean', 'the incognito store, gone with its window, is no failure');
+});
+
+test('firefox: the logout page of a site used in the private window carries the private window\'s cookies', { skip: skipFirefox, timeout: 150000 }, async (t) => {
+  const defer = deferrer(t);
+  const persona = makePersona();
+  const h = makeHome('firefox');
+  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
+  // Private windows allowed for the add-on, as IT's ExtensionSettings policy (private_browsing)
+  // does: the permission Firefox keeps in the profile's extension-preferences.json.
+  fs.writeFileSync(path.join(h.profile, 'extension-preferences.json'),
+    JSON.stringify({ [FIREFOX_ID]: { permissions: ['internal:privateBrowsingAllowed'], origins: [] } }));
+  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
+  defer(() => sites.close());
+  const d = await launchFirefoxInstalled(h, sites);
+  defer(() => d.browser.close().catch(() => {}));
+  const own = await logIn(d, SITES.ameli.host, 'aidant-france-services', persona.password);
+  await own.close();
+  const popup = await d.openPopup();
+  const allowed = await popup.evaluate(() => globalThis.browser.extension.isAllowedIncognitoAccess());
+  assert.ok(allowed, 'the add-on may use private windows');
+  await startAccompaniment(popup);
+  const priv = await logInIncognito(popup, SITES.ameli.host, persona.login.ameli, persona.password);
+  t.diagnostic(`logged in in the private window; its store holds: ${priv.storeCookies.join(', ')}`);
+  assert.ok(priv.storeCookies.includes('tr_who'));
+  const receipt = await endAccompaniment(popup);
+  t.diagnostic(`receipt: ${receipt.lines.join(' | ')}`);
+  const hits = sites.hits.filter((x) => x.id === 'ameli');
+  t.diagnostic(`ameli logout requests: ${JSON.stringify(hits.map((x) => ({ who: x.who, cookies: x.cookies })))}`);
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0].who, 'person', 'it carried the private window\'s cookies');
+  assert.equal(receipt.status, 'clean');
 });
