@@ -402,7 +402,7 @@ test('webmail in scope session: the person\'s mail cookies go, the aidant\'s old
   assert.ok(b.state.tabs.some((t) => t.id === 4), 'the aidant\'s own mail tab stays');
   assert.ok(!b.state.tabs.some((t) => t.id === 5), 'the person\'s mail tab is closed');
   assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli'], 'Gmail is not claimed « déconnecté »');
-  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Gmail'], sites: 1 });
+  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Google (Gmail)'], sites: 1 });
   assert.equal(lineOf(r, 'cookies').status, 'ok', 'the aidant\'s cookie is not a leftover');
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
@@ -413,7 +413,7 @@ test('webmail handled like the administrations (IT setting): every Gmail cookie 
   ctx.session.used.gmail = { hosts: ['mail.google.com'] };
   const r = await runCleanup({ ...ctx, settings: { ...ctx.settings, webmail: 'administration' } });
   assert.equal(b.state.cookies.filter((c) => /google/.test(c.domain)).length, 0);
-  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli, Gmail']);
+  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli, Google (Gmail)']);
   assert.equal(lineOf(r, 'webmail'), undefined);
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });

@@ -225,7 +225,7 @@ test('webmail, scope session: only what dates from the accompaniment, by creatio
     const stores = browser === 'firefox' ? ['firefox-default', 'firefox-private'] : ['0', '1'];
     const p = planCleanup({ browser, scope: 'session', startedAt: T0, registry, used: withMail, cookieStoreIds: stores });
     assert.deepEqual(p.usedSites.map((s) => s.id).sort(), ['ameli', 'caf'], `${browser}: the logout line names the administrations`);
-    assert.deepEqual(p.webmailKept, [{ id: 'gmail', name: 'Gmail' }], `${browser}: the webmail is named apart`);
+    assert.deepEqual(p.webmailKept, [{ id: 'gmail', name: 'Google (Gmail)' }], `${browser}: the webmail is named apart`);
     assert.ok(!p.cookies.some((c) => c.siteId === 'gmail'), `${browser}: no Gmail cookie removed by name`);
     assert.ok(!p.logout.some((l) => l.siteId === 'gmail'), `${browser}: no logout page (it would end the aidant's session too)`);
     const mail = p.siteData.filter((d) => d.siteId === 'gmail');
