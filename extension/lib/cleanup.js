@@ -45,14 +45,27 @@ export async function cookieStoreIds(b) {
 /**
  * Opens a logout URL in a background tab of the store the site was used in (plan.js
  * planLogoutTab: `create` a tab, or a regular `window` when none is open), waits for it to load
- * (bounded by the caller), closes it.
+ * (bounded by the caller), closes it. A load that ends on an HTTP error or a network failure is a
+ * failed logout (the tab still completes, on an error page): the main-frame request's outcome is
+ * read from webRequest where the browser has it (no blocking, the host permissions suffice).
  */
 async function openLogout(b, target) {
-  const tab = target.window ? (await b.windows.create(target.window)).tabs[0] : await b.tabs.create(target.create);
-  // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
-  // closing it then cancels the logout request. Only a completed load of a real URL counts.
-  const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
+  const seen = []; // main-frame outcomes by tab id, recorded before the tab id is known
+  const onDone = (d) => {
+    if (d && d.type === 'main_frame') seen.push({ tabId: d.tabId, status: Number(d.statusCode) || 0, error: d.error || '' });
+  };
+  const wr = b.webRequest;
+  const filter = { urls: ['<all_urls>'], types: ['main_frame'] };
+  if (wr) {
+    wr.onCompleted.addListener(onDone, filter);
+    wr.onErrorOccurred.addListener(onDone, filter);
+  }
+  let tab = null;
   try {
+    tab = target.window ? (await b.windows.create(target.window)).tabs[0] : await b.tabs.create(target.create);
+    // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
+    // closing it then cancels the logout request. Only a completed load of a real URL counts.
+    const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
     await new Promise((resolve) => {
       const onUpdated = (id, info, t) => {
         if (id === tab.id && info.status === 'complete' && !blank(t)) {
@@ -63,8 +76,16 @@ async function openLogout(b, target) {
       b.tabs.onUpdated.addListener(onUpdated);
       if (tab.status === 'complete') onUpdated(tab.id, { status: 'complete' }, tab);
     });
+    await new Promise((r) => setTimeout(r, 20)); // an error event may trail the tab's `complete`
+    const last = seen.filter((o) => o.tabId === tab.id).pop();
+    if (last && last.error) throw Object.assign(new Error('logout page failed'), { code: 'logout_network' });
+    if (last && last.status >= 400) throw Object.assign(new Error('logout page failed'), { code: 'logout_http' });
   } finally {
-    b.tabs.remove(tab.id).catch(() => {});
+    if (wr) {
+      wr.onCompleted.removeListener(onDone);
+      wr.onErrorOccurred.removeListener(onDone);
+    }
+    if (tab) b.tabs.remove(tab.id).catch(() => {});
   }
 }
 

@@ -472,3 +472,17 @@ test('a private store gone with its window (closed by the cleanup) is done, not 
   const r2 = await runCleanup(again.ctx);
   assert.equal(lineOf(r2, 'cookies').status, 'failed');
 });
+
+test('a logout page answering an HTTP error or failing on the network is a failed logout, named on the receipt', async () => {
+  for (const answer of [500, 404, 'net::ERR_CONNECTION_REFUSED', 'NS_ERROR_NET_RESET']) {
+    const { ctx } = scenario({ logoutAnswer: (url) => (url.includes('ameli') ? answer : 200) });
+    const r = await runCleanup(ctx);
+    assert.deepEqual(lineOf(r, 'logoutPage'), { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailed', subs: ['ameli'], sites: 1 },
+      String(answer));
+    assert.equal(lineOf(r, 'cookies').status, 'ok', 'the cookies still go');
+  }
+  const { b, ctx } = scenario({ logoutAnswer: () => 200 });
+  const ok = await runCleanup(ctx);
+  assert.equal(lineOf(ok, 'logoutPage'), undefined, 'a 200 is a completed logout');
+  assert.equal(b.webRequest.onCompleted.size, 0, 'listeners removed after use');
+});

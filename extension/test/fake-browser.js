@@ -43,9 +43,17 @@ export function fakeBrowser(opts = {}) {
     return true;
   };
 
+  // What a background page's main-frame request answers (webRequest): opts.logoutAnswer(url) →
+  // a status code, or a string (a network error); 200 by default.
+  const respond = (tabId, url) => {
+    const a = opts.logoutAnswer ? opts.logoutAnswer(url) : 200;
+    if (typeof a === 'string') b.webRequest.onErrorOccurred.emit({ tabId, type: 'main_frame', url, error: a });
+    else b.webRequest.onCompleted.emit({ tabId, type: 'main_frame', url, statusCode: a });
+  };
   const b = {
     calls,
     state,
+    webRequest: { onCompleted: event(), onErrorOccurred: event() },
     cookies: {
       async getAllCookieStores() {
         return state.stores.map((id) => ({ id, tabIds: [] }));
@@ -120,7 +128,10 @@ export function fakeBrowser(opts = {}) {
           status: 'loading', ...(props.cookieStoreId ? { cookieStoreId: props.cookieStoreId } : {}) };
         state.tabs.push(tab);
         if (!state.hang.has('logout') || !props.url || props.active !== false) {
-          setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
+          setTimeout(() => {
+            if (props.url && props.active === false) respond(tab.id, props.url);
+            b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
+          }, 1);
         }
         return { ...tab };
       },
@@ -153,7 +164,12 @@ export function fakeBrowser(opts = {}) {
         calls.push(['windows.create', props]);
         const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9, status: 'loading' };
         state.tabs.push(tab);
-        if (props.url && !state.hang.has('logout')) setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
+        if (props.url && !state.hang.has('logout')) {
+          setTimeout(() => {
+            respond(tab.id, props.url);
+            b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
+          }, 1);
+        }
         return { id: 9, incognito: !!props.incognito, tabs: [{ ...tab }] };
       },
       // The windows the tabs are in (a window is incognito when its tabs are).

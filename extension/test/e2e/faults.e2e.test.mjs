@@ -1,4 +1,5 @@
-// Faults, each in Chromium and Firefox: a logout URL that never answers, the host not installed,
+// Faults, each in Chromium and Firefox: a logout URL that never answers or answers an HTTP error,
+// the host not installed,
 // the host killed in the middle of the wipe, the browser killed during an accompaniment and
 // started again. Each must end with a receipt that says what really happened, and nothing of the
 // person left where the product can reach it.
@@ -86,6 +87,19 @@ for (const kind of ['chromium', 'firefox']) {
     assert.doesNotMatch(line(receipt, 'logoutPage'), /CAF/, 'CAF has no logout page: not named there');
     await d.browser.close();
     hostSideForensics(t, h, persona);
+  });
+
+  test(`${kind}: a logout URL answering an HTTP error is named on the receipt, the cookies still go`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {
+    const { persona, h, sites, d, popup } = await setup(t, { kind });
+    sites.fail(SITES.ameli.host);
+    await startAccompaniment(popup);
+    await useTwoSites(d, h, persona);
+    const receipt = await endAccompaniment(popup);
+    t.diagnostic(`receipt with a failing logout: ${receipt.lines.join(' | ')}`);
+    assert.equal(sites.logoutHits('ameli'), 1, 'the logout URL was opened');
+    assert.match(line(receipt, 'logoutPage'), /^logoutPage notice: .*ameli/, 'the failed logout page is named');
+    assert.deepEqual(await visitedCookies(d), [], 'the cookies are gone all the same');
+    assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));
   });
 
   test(`${kind}: host not installed: the receipt says the files were not handled and to tell IT`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {

@@ -200,12 +200,13 @@ function readBody(req) {
  * @param {string} [o.addr]     loopback address; by default a random one in 127.0.0.0/8
  *   ($TABLERASE_E2E_ADDR overrides): the browsers map every name to `sites.addr`
  * @returns {Promise<{ port, spki, caPath, hits: Array<{host, path, at, cookies: string[], who: 'person'|'other'|null}>,
- *   logoutHits(id): number, hang(host, on=true): void, requests: number, close(): Promise<void> }>}
+ *   logoutHits(id): number, hang(host, on=true): void, fail(host, on=true): void, requests: number, close(): Promise<void> }>}
  */
 export async function startFakeSites({ dir, persona, port = 443, addr = process.env.TABLERASE_E2E_ADDR || randomLoopback() }) {
   const tls = makeCertificates(dir);
   const hits = [];
   const hanging = new Set();
+  const failing = new Set();
   const held = new Set();
   let requests = 0;
   const seen = []; // { host, at } of every request: which sites a browser loaded, and when
@@ -234,6 +235,7 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
       // (in the private window) or another one (the aidant's own, in the regular window).
       const who = (pairs.find((c) => c.startsWith('tr_who=')) || '').slice('tr_who='.length) || null;
       hits.push({ id: logoutId, host, path: url.pathname, at: Date.now(), cookies: pairs.map((c) => c.split('=')[0]), who });
+      if (failing.has(host)) return send(500, 'text/html; charset=utf-8', page(`${site.title} — Erreur`, '<p>Service indisponible.</p>'));
       if (hanging.has(host)) {
         held.add(res);
         res.on('close', () => held.delete(res));
@@ -311,6 +313,11 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
     hang(h, on = true) {
       if (on) hanging.add(h);
       else hanging.delete(h);
+    },
+    /** The logout URL of host `h` answers 500 (the session is not ended on the server). */
+    fail(h, on = true) {
+      if (on) failing.add(h);
+      else failing.delete(h);
     },
     close() {
       for (const r of held) r.destroy();
