@@ -36,6 +36,8 @@ export const SITES = Object.freeze({
   impots: { id: 'impots', title: 'impots.gouv.fr', host: 'cfspart.impots.gouv.fr', parent: 'impots.gouv.fr', extraHosts: ['www.impots.gouv.fr'] },
   franceconnect: { id: 'franceconnect', title: 'FranceConnect', host: 'app.franceconnect.gouv.fr', parent: 'franceconnect.gouv.fr', extraHosts: [] },
   commerce: { id: null, title: 'Example Commerce', host: 'www.example-commerce.fr', parent: 'example-commerce.fr', extraHosts: [] },
+  // A webmail (registry kind `webmail`): the aidant's own session there must survive scope session.
+  webmail: { id: 'gmail', title: 'Messagerie', host: 'mail.google.com', parent: 'google.com', extraHosts: [] },
   // The new tab page Debian's Chromium loads (a remote site): the receipt must not depend on it.
   newtab: { id: null, title: 'DuckDuckGo', host: 'start.duckduckgo.com', parent: 'duckduckgo.com', extraHosts: [] },
 });
