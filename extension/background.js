@@ -291,7 +291,7 @@ async function doEnd(reason) {
       session,
       visitedHosts,
       registry,
-      settings: { scope: session.scope || effectiveScope(settings.values.scope), startPage: settings.values.startPage },
+      settings: { scope: session.scope || effectiveScope(settings.values.scope), startPage: settings.values.startPage, webmail: settings.values.webmail },
       passwordsPolicy: passwordsDisabled(cached && cached.ok ? cached.value : null, key),
       offlineCache: offlineCacheFate(cached && cached.ok ? cached.value : null, key, FIREFOX),
       extensionOrigin: ORIGIN,

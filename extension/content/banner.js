@@ -1,7 +1,7 @@
 // The reminder banner, drawn in the page by the background:
 //   scripting.executeScript({ target: { tabId }, func: showBanner, args: [banner] })
 // with `banner` from lib/reminders.js bannerFor() (plain strings: key, lang, label, title, text,
-// dismiss). executeScript sends the function's source, so showBanner() must be self-contained: it
+// source, dismiss; `source` names the text and rule the reminder comes from). executeScript sends the function's source, so showBanner() must be self-contained: it
 // uses nothing from this module's scope, and its CSS lives inside it.
 //
 // What it guarantees:
@@ -21,7 +21,7 @@
 
 /**
  * Draws the banner; returns true when it is on the page (drawn now or already there).
- * @param {{ key: string, lang: string, label: string, title: string, text: string, dismiss: string }} banner
+ * @param {{ key: string, lang: string, label: string, title: string, text: string, source?: string, dismiss: string }} banner
  */
 export function showBanner(banner) {
   const TAG = 'tablerase-reminder';
@@ -52,6 +52,7 @@ export function showBanner(banner) {
       padding: 12px 16px; box-shadow: 0 4px 16px rgba(0, 0, 0, .3); text-align: start; }
     h2 { font: inherit; font-size: 17px; font-weight: 700; color: #00355f; margin: 0 0 4px; }
     p { margin: 0 0 10px; }
+    p.source { margin-top: -6px; font-size: 14px; font-style: italic; color: #3a3a3a; }
     button { font: inherit; font-weight: 600; min-height: 44px; min-width: 44px; padding: 8px 16px; color: #ffffff;
       background: #005a9c; border: 2px solid #005a9c; border-radius: 6px; cursor: pointer; }
     button:hover { background: #00355f; border-color: #00355f; }
@@ -80,7 +81,14 @@ export function showBanner(banner) {
   const button = doc.createElement('button');
   button.type = 'button';
   button.textContent = String(banner.dismiss || 'OK');
-  section.append(h, p, button);
+  section.append(h, p);
+  if (banner.source) {
+    const src = doc.createElement('p');
+    src.className = 'source';
+    src.textContent = String(banner.source);
+    section.append(src);
+  }
+  section.append(button);
   const live = doc.createElement('div');
   live.className = 'sr';
   live.setAttribute('role', 'status');

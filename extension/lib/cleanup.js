@@ -20,7 +20,7 @@ import { CONTRACT } from './contract.js';
 import { WAIT_MS } from './host.js';
 import { bounded, Deadline } from './timeout.js';
 import {
-  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, planCleanup, planEarlyDownloads,
+  cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planEarlyDownloads, planLogoutTab,
   planForget, planStartPage, planTabs,
 } from './plan.js';
 import { buildReceipt } from './receipt.js';
@@ -53,13 +53,30 @@ export async function cookieStoreIds(b) {
   }
 }
 
-/** Opens a logout URL in a background tab, waits for it to load (bounded by the caller), closes it. */
-async function openLogout(b, url) {
-  const tab = await b.tabs.create({ url, active: false });
-  // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
-  // closing it then cancels the logout request. Only a completed load of a real URL counts.
-  const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
+/**
+ * Opens a logout URL in a background tab of the store the site was used in (plan.js
+ * planLogoutTab: `create` a tab, or a regular `window` when none is open), waits for it to load
+ * (bounded by the caller), closes it. A load that ends on an HTTP error or a network failure is a
+ * failed logout (the tab still completes, on an error page): the main-frame request's outcome is
+ * read from webRequest where the browser has it (no blocking, the host permissions suffice).
+ */
+async function openLogout(b, target) {
+  const seen = []; // main-frame outcomes by tab id, recorded before the tab id is known
+  const onDone = (d) => {
+    if (d && d.type === 'main_frame') seen.push({ tabId: d.tabId, status: Number(d.statusCode) || 0, error: d.error || '' });
+  };
+  const wr = b.webRequest;
+  const filter = { urls: ['<all_urls>'], types: ['main_frame'] };
+  if (wr) {
+    wr.onCompleted.addListener(onDone, filter);
+    wr.onErrorOccurred.addListener(onDone, filter);
+  }
+  let tab = null;
   try {
+    tab = target.window ? (await b.windows.create(target.window)).tabs[0] : await b.tabs.create(target.create);
+    // Firefox returns the new tab `complete` on about:blank, before the navigation has started:
+    // closing it then cancels the logout request. Only a completed load of a real URL counts.
+    const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
     await new Promise((resolve) => {
       const onUpdated = (id, info, t) => {
         if (id === tab.id && info.status === 'complete' && !blank(t)) {
@@ -70,8 +87,41 @@ async function openLogout(b, url) {
       b.tabs.onUpdated.addListener(onUpdated);
       if (tab.status === 'complete') onUpdated(tab.id, { status: 'complete' }, tab);
     });
+    await new Promise((r) => setTimeout(r, 20)); // an error event may trail the tab's `complete`
+    const last = seen.filter((o) => o.tabId === tab.id).pop();
+    if (last && last.error) throw Object.assign(new Error('logout page failed'), { code: 'logout_network' });
+    if (last && last.status >= 400) throw Object.assign(new Error('logout page failed'), { code: 'logout_http' });
   } finally {
-    b.tabs.remove(tab.id).catch(() => {});
+    if (wr) {
+      wr.onCompleted.removeListener(onDone);
+      wr.onErrorOccurred.removeListener(onDone);
+    }
+    if (tab) b.tabs.remove(tab.id).catch(() => {});
+  }
+}
+
+/**
+ * A private store (Chromium incognito `1`, Firefox `firefox-private`) exists only while a private
+ * window is open; the cleanup closes those windows, and the browser then drops the store with all
+ * its cookies. A query or removal in a private store that is no longer there is done, not failed.
+ */
+const PRIVATE_STORES = new Set(['1', 'firefox-private']);
+async function privateStoreGone(b, storeId) {
+  if (!PRIVATE_STORES.has(storeId)) return false;
+  try {
+    return !(await b.cookies.getAllCookieStores()).some((s) => s.id === storeId);
+  } catch {
+    return false;
+  }
+}
+
+/** getCookies, with a vanished private store read as empty (see privateStoreGone). */
+async function getCookiesOrGone(b, q) {
+  try {
+    return await getCookies(b, q);
+  } catch (e) {
+    if (await privateStoreGone(b, q.storeId)) return [];
+    throw e;
   }
 }
 
@@ -82,13 +132,15 @@ async function openLogout(b, url) {
  */
 async function removeCookies(b, queries) {
   const found = new Map();
-  for (const list of await Promise.all(queries.map((q) => getCookies(b, q)))) {
+  for (const list of await Promise.all(queries.map((q) => getCookiesOrGone(b, q)))) {
     for (const c of list) {
       found.set(JSON.stringify([c.storeId, c.domain, c.path, c.name, c.partitionKey || null, c.firstPartyDomain || null]), c);
     }
   }
-  const results = await Promise.allSettled([...found.values()].map((c) => b.cookies.remove(cookieRemoval(c))));
-  if (results.some((r) => r.status === 'rejected')) {
+  const cookies = [...found.values()];
+  const results = await Promise.allSettled(cookies.map((c) => b.cookies.remove(cookieRemoval(c))));
+  const failed = await Promise.all(results.map(async (r, i) => r.status === 'rejected' && !(await privateStoreGone(b, cookies[i].storeId))));
+  if (failed.some(Boolean)) {
     throw Object.assign(new Error('cookie removal failed'), { code: 'cookies_failed' });
   }
 }
@@ -99,7 +151,11 @@ async function closeTabs(b, session, registry, settings, extensionOrigin) {
     scope: settings.scope,
     sessionTabIds: session.tabIds || [],
     extensionOrigin,
-    isRegistryUrl: (u) => !!siteForUrl(registry, u),
+    // A tab on the aidant's own webmail, never seen during the session, stays (plan.js keepsOwnSessions).
+    isRegistryUrl: (u) => {
+      const site = siteForUrl(registry, u);
+      return !!site && !keepsOwnSessions(site, settings);
+    },
   });
   // The receipt page first, active, in a regular window (plan.js planStartPage): closing the rest
   // never closes the browser, and the receipt is what is on screen at the end.
@@ -223,7 +279,7 @@ async function verify(b, plan, startPage, extensionOrigin) {
         else othersBlind.add(q.domain);
         continue;
       }
-      const n = (await getCookies(b, q)).length;
+      const n = (await getCookiesOrGone(b, q)).length;
       if (n && q.siteId) left[q.siteId] = (left[q.siteId] || 0) + n;
       else othersLeft += n;
     }
@@ -321,6 +377,7 @@ export async function runCleanup(ctx) {
     registry,
     used: session.used || {},
     visitedHosts: ctx.visitedHosts || [],
+    webmail: settings.webmail,
     cookieStoreIds: stores.ok ? [...new Set([...stores.value, ...(session.stores || [])])] : session.stores || [],
   });
 
@@ -351,9 +408,13 @@ export async function runCleanup(ctx) {
   }
   // 2. Logout pages, in parallel, each bounded; a hanging site only costs its own line.
   const logoutMs = deadline.budget(limits.logout, minTabs + hostReserve);
-  const logout = await timed('logout', Promise.all(plan.logout.map(async (l) => ({
-    siteId: l.siteId, ...(await bounded(() => openLogout(b, l.url), logoutMs)),
-  }))));
+  // Each in the window / cookie store where its site was used, while its cookies still exist.
+  const wins = plan.logout.length ? await bounded(() => b.windows.getAll({}), 500) : { ok: false };
+  const logout = await timed('logout', Promise.all(plan.logout.map(async (l) => {
+    const target = planLogoutTab(l, wins.ok ? wins.value : [], ctx.browser);
+    if (target.skip) return { siteId: l.siteId, ok: true, skipped: target.skip };
+    return { siteId: l.siteId, ...(await bounded(() => openLogout(b, target), logoutMs)) };
+  })));
 
   // 3–5. Cookies, site data, whole-profile data and tabs together; the host (files, clipboard,
   // recent documents) as soon as the tabs that could hold files open are closed, without waiting
@@ -387,6 +448,7 @@ export async function runCleanup(ctx) {
   const checked = await timed('verify', bounded(() => verify(b, plan, settings.startPage, ctx.extensionOrigin || ''), deadline.budget(limits.verify)));
   const receipt = buildReceipt({
     usedSites: plan.usedSites,
+    webmailKept: plan.webmailKept,
     logout,
     cookies,
     siteData,

@@ -63,6 +63,20 @@ export function otherHosts(registry, hosts = []) {
   return [...out].sort();
 }
 
+// Webmail (registry `kind: 'webmail'`) is where every code arrives, and the aidant's own mail
+// sessions live in the same profile for months. In scope `session`, unless IT asks for webmail to
+// be handled like the administrations (managed `webmail: 'administration'`), only what was set
+// during the accompaniment goes: no cookie is removed by name and no logout page is opened; the
+// whole-profile removal with `since` (cookies, storage created since the start) and a per-site
+// removal with `since` do the work (Chromium: cookies and site data by creation time; Firefox:
+// cookies by creation time, per store). The cookies left (the aidant's) are not counted against
+// the receipt, which names the service and says what to check instead. Scope `all`: like the others.
+
+/** Whether a site's own older sessions are kept: webmail, in scope `session`, unless IT says otherwise. */
+export function keepsOwnSessions(site, { scope, webmail = 'accompaniment' } = {}) {
+  return !!site && site.kind === 'webmail' && scope !== 'all' && webmail !== 'administration';
+}
+
 /**
  * Plans the cleanup.
  * @param {object} p
@@ -74,15 +88,28 @@ export function otherHosts(registry, hosts = []) {
  * @param {string[]} p.cookieStoreIds  stores the extension can see (cookies.getAllCookieStores)
  * @param {string[]} [p.visitedHosts]  hosts outside the registry visited during the session (kept
  *   in memory only by the background); never named in the receipt, only counted
+ * @param {'accompaniment'|'administration'} [p.webmail]  managed setting (see keepsOwnSessions)
  */
-export function planCleanup({ browser, scope, startedAt, registry, used, cookieStoreIds, visitedHosts = [] }) {
+export function planCleanup({ browser, scope, startedAt, registry, used, cookieStoreIds, visitedHosts = [], webmail = 'accompaniment' }) {
   const firefox = browser === 'firefox';
-  const usedSites = registry.filter((s) => used && Object.hasOwn(used, s.id));
+  const keepOwn = (s) => keepsOwnSessions(s, { scope, webmail });
+  const allUsed = registry.filter((s) => used && Object.hasOwn(used, s.id));
+  const usedSites = allUsed.filter((s) => !keepOwn(s));
+  const webmailKept = allUsed.filter(keepOwn);
   const stores = cookieStoreIds && cookieStoreIds.length ? [...cookieStoreIds] : [undefined];
   const since = scope === 'all' ? 0 : Math.max(0, Math.floor(startedAt || 0));
 
   const others = otherHosts(registry, visitedHosts);
-  const logout = usedSites.filter((s) => s.logoutUrl).map((s) => ({ siteId: s.id, url: s.logoutUrl }));
+  // One logout page per store the site was used in (unknown: the regular one, as before).
+  const logout = [];
+  for (const s of usedSites.filter((x) => x.logoutUrl)) {
+    const seen = used[s.id] && Array.isArray(used[s.id].stores) ? used[s.id].stores.filter((x) => typeof x === 'string' && x) : [];
+    for (const storeId of seen.length ? seen : [undefined]) {
+      const l = { siteId: s.id, url: s.logoutUrl };
+      if (storeId) l.storeId = storeId;
+      logout.push(l);
+    }
+  }
 
   // Cookies of every used site, in every store, partitioned ones included.
   const cookies = [];
@@ -112,6 +139,20 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
     } else {
       const origins = hosts.flatMap((h) => [`https://${h}`, `http://${h}`]);
       siteData.push({ siteId: s.id, options: { origins }, dataTypes: { ...CHROMIUM_SITE_TYPES } });
+    }
+  }
+  // Webmail in scope `session`: only what was created since the start, by creation time.
+  for (const s of webmailKept) {
+    const hosts = siteHosts(s, used[s.id] && used[s.id].hosts);
+    if (firefox) {
+      for (const storeId of stores) {
+        const options = { hostnames: hosts, since };
+        if (storeId) options.cookieStoreId = storeId;
+        siteData.push({ siteId: s.id, options, dataTypes: { cookies: true } });
+      }
+    } else {
+      const origins = hosts.flatMap((h) => [`https://${h}`, `http://${h}`]);
+      siteData.push({ siteId: s.id, options: { origins, since }, dataTypes: { ...CHROMIUM_SITE_TYPES } });
     }
   }
   // Other sites, Firefox: the same calls, by name, since `since` cannot reach their localStorage,
@@ -152,6 +193,7 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
   // tracking missed must still be found (the receipt then names no site, it just fails the line).
   const verifyCookies = [];
   for (const s of registry) {
+    if (keepOwn(s)) continue; // the aidant's own sessions stay there: not a leftover
     for (const domain of s.domains) {
       const pattern = s.hostsOnly ? `*://${domain}/*` : `*://*.${domain}/*`;
       for (const storeId of stores) verifyCookies.push({ siteId: s.id, domain, hostsOnly: s.hostsOnly, storeId, pattern });
@@ -164,6 +206,7 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
 
   return {
     usedSites: usedSites.map((s) => ({ id: s.id, name: s.name })),
+    webmailKept: webmailKept.map((s) => ({ id: s.id, name: s.name })),
     logout,
     cookies,
     siteData,
@@ -171,6 +214,40 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
     passwords: firefox ? 'api' : 'policy',
     verify: { cookies: verifyCookies, since },
   };
+}
+
+/** Whether a cookie store is the private one (Chromium incognito `1`, Firefox `firefox-private`). */
+export function isPrivateStore(storeId, browser) {
+  return browser === 'firefox' ? storeId === 'firefox-private' : storeId === '1';
+}
+
+/**
+ * Where a logout page opens, so that its request carries the cookies of the store the site was used
+ * in: a private store → a tab in a private (incognito) window; a Firefox container → a tab with that
+ * `cookieStoreId`; the regular store → a tab in a regular window, named explicitly (left to the
+ * browser, the tab could land in the focused incognito window and carry the wrong cookies).
+ * A private store whose windows are all closed is gone, its cookies with it: nothing to open.
+ * @param {{url: string, storeId?: string}} l  one plan.logout entry
+ * @param {{id: number, incognito: boolean, type?: string}[]} windows  windows.getAll()
+ * @returns {{create: object} | {window: object} | {skip: 'store_closed'}}
+ */
+export function planLogoutTab({ url, storeId }, windows, browser) {
+  const firefox = browser === 'firefox';
+  const wins = (windows || []).filter((w) => w && Number.isInteger(w.id) && (!w.type || w.type === 'normal'));
+  if (isPrivateStore(storeId, browser)) {
+    const w = wins.find((x) => x.incognito);
+    return w ? { create: { url, active: false, windowId: w.id } } : { skip: 'store_closed' };
+  }
+  const container = firefox && storeId && storeId !== 'firefox-default' ? storeId : '';
+  const w = wins.find((x) => !x.incognito);
+  if (!w) {
+    const win = { url, focused: false, incognito: false };
+    if (container) win.cookieStoreId = container;
+    return { window: win };
+  }
+  const create = { url, active: false, windowId: w.id };
+  if (container) create.cookieStoreId = container;
+  return { create };
 }
 
 /** Details for `cookies.getAll` reaching partitioned cookies too (see the file comment). */

@@ -102,6 +102,15 @@ export function buildReceipt(r) {
     else if (unseen.length) lines.push(named(PARTIAL, 'receiptLogoutUnverified', unseen, 'tellIT'));
     else lines.push(named(OK, 'receiptLogout', names));
   }
+  // 1b. A logout page that failed or timed out (cleanup.js openLogout) is said per site, apart
+  //     from the cookies: the session is gone from this computer, the site ends it on its own.
+  const byId = new Map((r.usedSites || []).map((s) => [s.id, s.name]));
+  const pages = [...new Set((r.logout || []).filter((l) => l && !l.ok && byId.has(l.siteId)).map((l) => byId.get(l.siteId)))];
+  if (pages.length) lines.push({ ...line('logoutPage', NOTICE, 'receiptLogoutPageFailed', [pages.join(', ')]), sites: pages.length });
+  // 1c. Webmail in scope `session` (plan.js keepsOwnSessions): what dates from the accompaniment is
+  //     removed, an older session (the aidant's) kept; not verifiable by cookie, so said, by name.
+  const mail = (r.webmailKept || []).map((s) => s.name);
+  if (mail.length) lines.push({ ...line('webmail', NOTICE, 'receiptWebmailSession', [mail.join(', ')]), sites: mail.length });
 
   // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere (nor
   //    any of another site visited, where the extension can read them).
@@ -309,7 +318,8 @@ function notTracked(startCode, browserRemoved = 0) {
  * memory only (storage.session) for the popup.
  */
 export function withoutNames(receipt) {
-  const NAMED = { receiptLogout: 'receiptLogoutCount', receiptLogoutFailed: 'receiptLogoutFailedCount', receiptLogoutUnverified: 'receiptLogoutUnverifiedCount' };
+  const NAMED = { receiptLogout: 'receiptLogoutCount', receiptLogoutFailed: 'receiptLogoutFailedCount', receiptLogoutUnverified: 'receiptLogoutUnverifiedCount', receiptLogoutPageFailed: 'receiptLogoutPageFailedCount',
+    receiptWebmailSession: 'receiptWebmailSessionCount' };
   return {
     ...receipt,
     lines: (receipt.lines || []).map((l) => (NAMED[l.key]

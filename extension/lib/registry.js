@@ -16,7 +16,12 @@ export const PUBLIC_SUFFIXES = new Set([
   'fr', 'gouv.fr', 'asso.fr', 'nom.fr', 'prd.fr', 'presse.fr', 'tm.fr', 'com.fr',
   'beta.gouv.fr', 'com', 'net', 'org', 'eu', 'info', 'io', 'app', 'dev',
   'co.uk', 'github.io',
+  // Brand TLDs the bundled registry uses (BNP Paribas lives on mabanque.bnpparibas).
+  'bnpparibas',
 ]);
+
+/** What a site is: the receipt and the managed settings may treat the kinds differently. */
+export const SITE_KINDS = Object.freeze(['administration', 'bank', 'health', 'webmail']);
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -63,7 +68,8 @@ export function validateSite(raw) {
     if (!domains.includes(h)) domains.push(h);
   }
   if (domains.length === 0) return null;
-  const site = { id, name, domains, hostsOnly: raw.hostsOnly === true };
+  const kind = SITE_KINDS.includes(raw.kind) ? raw.kind : 'administration';
+  const site = { id, name, domains, hostsOnly: raw.hostsOnly === true, kind };
   if (typeof raw.logoutUrl === 'string') {
     try {
       const u = new URL(raw.logoutUrl);

@@ -1,8 +1,10 @@
 // Reminders of the charter of the aidant numérique: which page calls for which reminder.
 //
-// The charter asks for more than a wipe, and the browser knows when each rule matters: creating an
-// email address (règle 3), a benefit or tax simulator (règle 4), a procedure that needs an expert
-// (article 4). The page patterns and their texts are data (data/reminders.json, beside the sites
+// The aidant follows two texts, and they ask for more than a wipe: « Les règles d'or de
+// l'accompagnement » (règle N) and the « Charte de l'aidant numérique » (article N). The browser knows
+// when some of their rules matter: creating an email address (règles d'or, règle 3), a benefit or
+// tax simulator (règles d'or, règle 4), a procedure that needs an expert (charte, article 4). Each
+// reminder names the text and the rule it comes from, and the banner shows it. The page patterns and their texts are data (data/reminders.json, beside the sites
 // registry) so that a contributor adds a rule without code; IT switches any reminder off through
 // managed storage (`disabledReminders`: a reminder id such as `email`, or one page, `email/google`;
 // the popup's own reminders are `start`, `orientation` and `codes`).
@@ -70,7 +72,16 @@ export function validatePage(raw) {
   return { id: raw.id, hosts, paths };
 }
 
-/** Validates one reminder (id, title, text, pages); null when unusable. */
+/** The two texts a reminder may come from (data/reminders.json `sources`). */
+export const SOURCE_TEXTS = Object.freeze(['reglesDor', 'charte']);
+
+/** A reminder's source: `{ text, ref }` with a known text and a rule/article number; null otherwise. */
+export function validateSource(raw) {
+  if (!raw || typeof raw !== 'object' || !SOURCE_TEXTS.includes(raw.text)) return null;
+  return Number.isInteger(raw.ref) && raw.ref > 0 && raw.ref < 100 ? { text: raw.text, ref: raw.ref } : null;
+}
+
+/** Validates one reminder (id, title, text, source, pages); null when unusable. */
 export function validateReminder(raw) {
   if (!raw || typeof raw !== 'object' || typeof raw.id !== 'string' || !ID.test(raw.id)) return null;
   if (POPUP_REMINDERS.includes(raw.id)) return null;
@@ -82,7 +93,9 @@ export function validateReminder(raw) {
     const page = validatePage(p);
     if (page && !pages.some((q) => q.id === page.id)) pages.push(page);
   }
-  return pages.length ? { id: raw.id, title, text: body, pages } : null;
+  // A reminder must say which text it comes from: the two texts are not to be mixed up.
+  const source = validateSource(raw.source);
+  return pages.length && source ? { id: raw.id, title, text: body, source, pages } : null;
 }
 
 /** An https URL or ''. */
@@ -97,13 +110,26 @@ export function httpsUrl(raw) {
 }
 
 const UI_DEFAULTS = {
-  label: { fr: 'Rappel de la charte de l\'aidant numérique (Table rase)', en: 'Reminder from the digital helper charter (Table rase)' },
+  label: { fr: 'Rappel pour l\'aidant numérique (Table rase)', en: 'Reminder for the digital helper (Table rase)' },
   dismiss: { fr: 'J\'ai compris, fermer', en: 'Got it, close' },
 };
 
+/** The texts' own titles, `$1` standing for the number (used when the data file lacks them). */
+const SOURCE_DEFAULTS = {
+  reglesDor: { fr: 'Les règles d\'or de l\'accompagnement, règle $1', en: 'The golden rules of support, rule $1' },
+  charte: { fr: 'Charte de l\'aidant numérique, article $1', en: 'Digital helper charter, article $1' },
+};
+
+/** « Les règles d'or de l'accompagnement, règle 3 »: a reminder's source in `lang`. */
+export function sourceLine(config, source, lang = 'fr') {
+  const l = lang === 'en' ? 'en' : 'fr';
+  const titles = (config.sources && config.sources[source.text]) || SOURCE_DEFAULTS[source.text];
+  return titles[l].replace('$1', String(source.ref));
+}
+
 /**
  * The usable configuration from data/reminders.json.
- * @returns {{ ui: { label, dismiss }, mapUrl: string, reminders: object[] }}
+ * @returns {{ ui: { label, dismiss }, sources: object, mapUrl: string, reminders: object[] }}
  */
 export function loadReminders(data) {
   const d = data && typeof data === 'object' ? data : {};
@@ -113,8 +139,14 @@ export function loadReminders(data) {
     const r = validateReminder(raw);
     if (r && !reminders.some((x) => x.id === r.id)) reminders.push(r);
   }
+  const sources = {};
+  for (const t of SOURCE_TEXTS) {
+    const v = d.sources && validateTexts(d.sources[t]);
+    sources[t] = v && v.fr.includes('$1') && v.en.includes('$1') ? v : SOURCE_DEFAULTS[t];
+  }
   return {
     ui: { label: validateTexts(ui.label) || UI_DEFAULTS.label, dismiss: validateTexts(ui.dismiss) || UI_DEFAULTS.dismiss },
+    sources,
     mapUrl: httpsUrl(d.orientation && d.orientation.mapUrl),
     reminders,
   };
@@ -177,7 +209,7 @@ export function recordShown(record, session, key) {
  * @param {object} [a.shown]    the record kept by recordShown()
  * @param {string[]} [a.disabled]  managed `disabledReminders`
  * @param {'fr'|'en'} [a.lang]
- * @returns {{ key: string, banner: { key, lang, label, title, text, dismiss } } | null}
+ * @returns {{ key: string, banner: { key, lang, label, title, text, source, dismiss } } | null}
  *   `banner` holds plain strings only: it is the argument of the injected showBanner().
  */
 export function bannerFor({ config, url, session, shown = null, disabled = [], lang = 'fr' }) {
@@ -193,13 +225,14 @@ export function bannerFor({ config, url, session, shown = null, disabled = [], l
       label: config.ui.label[l],
       title: m.reminder.title[l],
       text: m.reminder.text[l],
+      source: sourceLine(config, m.reminder.source, l),
       dismiss: config.ui.dismiss[l],
     },
   };
 }
 
 /**
- * What the popup shows: the start lines, the codes memo, and the orientation links (the map from
+ * What the popup shows: the start lines (the risks line always), the codes memo, and the orientation links (the map from
  * the data file, the local directory from managed `localDirectoryUrl`). Orientation is null when
  * switched off or when there is no link at all.
  */
@@ -209,6 +242,9 @@ export function popupReminders(config, { disabledReminders = [], localDirectoryU
   const orientation = isDisabled(disabledReminders, 'orientation') || (!mapUrl && !localUrl) ? null : { mapUrl, localUrl };
   return {
     start: !isDisabled(disabledReminders, 'start'),
+    // Charte, article 3: the aidant « expliquera impérativement » the risks of giving personal data
+    // to a third party. Not a reminder IT may switch off: `start` hides the other start lines only.
+    risks: true,
     codes: !isDisabled(disabledReminders, 'codes'),
     orientation,
   };

@@ -97,13 +97,17 @@ function addUnique(list, v) {
   return list.includes(v) ? list : [...list, v];
 }
 
+// Per site, the cookie stores it was used in (`used[id].stores`): its logout page must open in
+// that store (a private window, a Firefox container), or the request carries the wrong cookies.
 function withSite(session, site, host, storeId) {
-  const prev = session.used[site.id] || { hosts: [] };
+  const prev = session.used[site.id] || { hosts: [], stores: [] };
+  const prevStores = prev.stores || [];
   const h = normalizeHost(host);
   const hosts = h ? addUnique(prev.hosts, h) : prev.hosts;
+  const siteStores = storeId ? addUnique(prevStores, storeId) : prevStores;
   const stores = storeId ? addUnique(session.stores, storeId) : session.stores;
-  if (session.used[site.id] && hosts === prev.hosts && stores === session.stores) return session;
-  return { ...session, used: { ...session.used, [site.id]: { hosts } }, stores };
+  if (session.used[site.id] && hosts === prev.hosts && siteStores === prevStores && stores === session.stores) return session;
+  return { ...session, used: { ...session.used, [site.id]: { hosts, stores: siteStores } }, stores };
 }
 
 /**
@@ -119,11 +123,15 @@ export function noteNavigation(session, registry, { tabId, url, storeId }) {
   return withSite(s, site, new URL(url).hostname, storeId);
 }
 
-/** Records a cookie set during the session (a site used in a frame counts as used). */
+/**
+ * Records a cookie set during the session (a site used in a frame counts as used). Not webmail:
+ * the aidant's own mail tabs refresh their cookies all day; a webmail counts as used when a tab
+ * of the accompaniment went there.
+ */
 export function noteCookie(session, registry, cookie) {
   if (!session || session.state !== 'active' || !cookie) return session;
   const site = siteForCookie(registry, cookie);
-  if (!site) return session;
+  if (!site || site.kind === 'webmail') return session;
   return withSite(session, site, cookie.domain, cookie.storeId);
 }
 

@@ -11,6 +11,8 @@ export const DEFAULTS = Object.freeze({
   confirmBeforeEnd: false,
   disabledReminders: [], // charter reminders IT switched off (lib/reminders.js ids)
   localDirectoryUrl: '', // https URL of the local directory of help places ('' = none)
+  webmail: 'accompaniment', // scope session: webmail loses only what dates from the accompaniment;
+  //                           'administration': handled like the administrations (all of it)
 });
 
 const VALID = {
@@ -22,6 +24,7 @@ const VALID = {
   confirmBeforeEnd: (v) => typeof v === 'boolean',
   disabledReminders: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
   localDirectoryUrl: (v) => v === '' || (typeof v === 'string' && /^https:\/\/[^\s]+$/i.test(v)),
+  webmail: (v) => v === 'accompaniment' || v === 'administration',
 };
 
 /** @returns {{ values: object, managed: string[] }} effective settings and the keys IT set */

@@ -4,7 +4,7 @@
 // can open and turn towards the person. Texts are message keys; only textContent and https hrefs
 // from the data file or managed settings are ever set.
 
-let current = { start: false, codes: false, orientation: null };
+let current = { start: false, risks: true, codes: false, orientation: null };
 
 /** Applies the background's `reminders` (from the `state` message). */
 export function renderReminders(doc, reminders) {
@@ -21,9 +21,14 @@ export function renderReminders(doc, reminders) {
   $('codes').hidden = !current.codes;
 }
 
-/** Shows the start lines only on the start screen (no accompaniment running). */
+/**
+ * Shows the start lines only on the start screen (no accompaniment running). The risks line
+ * (charte, article 3: « expliquera impérativement ») stays even when IT switched `start` off.
+ */
 export function showStartReminders(doc, sessionState) {
-  doc.getElementById('start-reminders').hidden = !current.start || sessionState === 'active' || sessionState === 'ending';
+  const running = sessionState === 'active' || sessionState === 'ending';
+  doc.getElementById('start-reminders').hidden = running || (!current.start && current.risks === false);
+  for (const li of doc.querySelectorAll('#start-reminders li[data-switchable]')) li.hidden = !current.start;
 }
 
 /** Wires the codes memo's disclosure button (aria-expanded follows the memo). */

@@ -59,6 +59,7 @@ test('a full run: logged out, cookies (partitioned too) gone, tabs closed, recei
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url === 'chrome-extension://ext/receipt/receipt.html' && p.active === true),
     'the receipt page is opened as the active tab');
   assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli']);
+  assert.equal(lineOf(r, 'logoutPage'), undefined, 'every logout page completed: no such line');
   assert.deepEqual(lineOf(r, 'files').subs, ['3']);
   assert.ok(b.calls.some(([k, n, m]) => k === 'sendNativeMessage' && n === 'fr.tablerase.host' && m.cmd === 'session.end'
     && JSON.stringify(m.args) === '{}'), 'the host gets no path or URL');
@@ -81,6 +82,8 @@ test('a hanging host and a hanging logout page are bounded; the run still ends w
   assert.ok(Date.now() - t0 < 2000, 'bounded by the overall deadline, not by the hanging parts');
   assert.equal(lineOf(r, 'files').key, 'receiptHostFailed');
   assert.equal(lineOf(r, 'cookies').status, 'ok', 'cookies are removed even though the logout page hung');
+  assert.deepEqual(lineOf(r, 'logoutPage'), { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailed', subs: ['ameli'], sites: 1 },
+    'the receipt names the site whose logout page did not complete, apart from the cookies');
 });
 
 test('hanging browsingData: the line fails, the others still run', async () => {
@@ -410,4 +413,104 @@ test('the host gets its whole wait even after a logout page that hangs', async (
   assert.equal(lineOf(r, 'files').key, 'receiptFiles', JSON.stringify(r.lines));
   assert.equal(lineOf(r, 'files').status, 'ok');
   assert.ok(r.steps.host.ms >= 500, 'the host answered late, and was waited for');
+});
+
+test('webmail in scope session: the person\'s mail cookies go, the aidant\'s older session stays, and the receipt says so', async () => {
+  const { b, ctx } = scenario();
+  b.state.cookies.push(
+    { name: 'SID', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START - 86400000 * 30 }, // the aidant's
+    { name: 'SID2', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START + 5000 }, // the person's
+    { name: 'GX', domain: 'mail.google.com', path: '/', secure: true, storeId: '0', created: START + 6000 },
+  );
+  b.state.tabs.push({ id: 4, url: 'https://mail.google.com/mail/u/0/#inbox', windowId: 1 }, { id: 5, url: 'https://mail.google.com/mail/u/1/', windowId: 1 });
+  ctx.session.tabIds.push(5);
+  ctx.session.used.gmail = { hosts: ['mail.google.com'] };
+  const r = await runCleanup(ctx);
+  assert.deepEqual(b.state.cookies.filter((c) => /google/.test(c.domain)).map((c) => c.name), ['SID'], 'only what dates from the accompaniment');
+  assert.ok(b.state.tabs.some((t) => t.id === 4), 'the aidant\'s own mail tab stays');
+  assert.ok(!b.state.tabs.some((t) => t.id === 5), 'the person\'s mail tab is closed');
+  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli'], 'Gmail is not claimed « déconnecté »');
+  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Google (Gmail)'], sites: 1 });
+  assert.equal(lineOf(r, 'cookies').status, 'ok', 'the aidant\'s cookie is not a leftover');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('webmail handled like the administrations (IT setting): every Gmail cookie goes, Gmail is named logged out', async () => {
+  const { b, ctx } = scenario();
+  b.state.cookies.push({ name: 'SID', domain: '.google.com', path: '/', secure: true, storeId: '0', created: START - 86400000 * 30 });
+  ctx.session.used.gmail = { hosts: ['mail.google.com'] };
+  const r = await runCleanup({ ...ctx, settings: { ...ctx.settings, webmail: 'administration' } });
+  assert.equal(b.state.cookies.filter((c) => /google/.test(c.domain)).length, 0);
+  assert.deepEqual(lineOf(r, 'logout').subs, ['CAF, ameli, Google (Gmail)']);
+  assert.equal(lineOf(r, 'webmail'), undefined);
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Chromium: a site used in the incognito window is logged out by a tab in that window, before its cookies go', async () => {
+  const { b, ctx } = scenario();
+  b.state.tabs.push({ id: 20, url: 'https://assure.ameli.fr/PortailAS/', windowId: 6, incognito: true });
+  b.state.cookies.push({ name: 'JSESSIONID', domain: 'assure.ameli.fr', path: '/PortailAS', secure: true, storeId: '1', created: START + 2000 });
+  b.state.stores = ['0', '1'];
+  ctx.session.used.ameli = { hosts: ['assure.ameli.fr'], stores: ['1'] };
+  let cookiesAtLogout = null;
+  b.tabs.onUpdated.addListener((id, info, tab) => {
+    if (info.status === 'complete' && tab && tab.url && tab.url.includes('as_deconnexion_page')) {
+      cookiesAtLogout = b.state.cookies.filter((c) => c.storeId === '1' && c.domain.includes('ameli')).length;
+    }
+  });
+  const r = await runCleanup(ctx);
+  const opened = b.calls.filter(([k, p]) => k === 'tabs.create' && p.url && p.url.includes('as_deconnexion_page')).map(([, p]) => p);
+  assert.deepEqual(opened.map((p) => p.windowId), [6], 'one logout tab, in the incognito window');
+  assert.equal(cookiesAtLogout, 1, 'the incognito session cookie was still there for the logout request');
+  assert.equal(b.state.cookies.filter((c) => c.domain.includes('ameli')).length, 0, 'then removed');
+  assert.equal(lineOf(r, 'logoutPage'), undefined);
+});
+
+test('Firefox: a container\'s logout goes with its cookieStoreId; a private window already closed is skipped, not failed', async () => {
+  const { b, ctx } = scenario({ firefox: true });
+  b.state.stores = ['firefox-default', 'firefox-container-1'];
+  for (const c of b.state.cookies) c.storeId = 'firefox-default';
+  b.state.tabs.push({ id: 21, url: 'https://www.caf.fr/', windowId: 1, cookieStoreId: 'firefox-container-1' });
+  ctx.session.used.ameli = { hosts: ['assure.ameli.fr'], stores: ['firefox-container-1', 'firefox-private'] };
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  const opened = b.calls.filter(([k, p]) => k === 'tabs.create' && p.url && p.url.includes('as_deconnexion_page')).map(([, p]) => p);
+  assert.deepEqual(opened.map((p) => [p.windowId, p.cookieStoreId]), [[1, 'firefox-container-1']]);
+  assert.equal(lineOf(r, 'logoutPage'), undefined, 'the closed private window ended its session itself');
+});
+
+test('a private store gone with its window (closed by the cleanup) is done, not a failure', async () => {
+  const { b, ctx } = scenario();
+  ctx.session.stores = ['0', '1'];
+  const getAll = b.cookies.getAll.bind(b.cookies);
+  b.cookies.getAll = async (q) => {
+    if (q.storeId === '1') throw new Error('No cookie store found with id 1');
+    return getAll(q);
+  };
+  const r = await runCleanup(ctx);
+  assert.equal(lineOf(r, 'cookies').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'logout').status, 'ok');
+  assert.equal(r.status, 'clean');
+  // A regular store that cannot be read is still a failure.
+  const again = scenario();
+  const getAll2 = again.b.cookies.getAll.bind(again.b.cookies);
+  again.b.cookies.getAll = async (q) => {
+    if ((q.storeId || '0') === '0' && q.domain === 'caf.fr') throw new Error('boom');
+    return getAll2(q);
+  };
+  const r2 = await runCleanup(again.ctx);
+  assert.equal(lineOf(r2, 'cookies').status, 'failed');
+});
+
+test('a logout page answering an HTTP error or failing on the network is a failed logout, named on the receipt', async () => {
+  for (const answer of [500, 404, 'net::ERR_CONNECTION_REFUSED', 'NS_ERROR_NET_RESET']) {
+    const { ctx } = scenario({ logoutAnswer: (url) => (url.includes('ameli') ? answer : 200) });
+    const r = await runCleanup(ctx);
+    assert.deepEqual(lineOf(r, 'logoutPage'), { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailed', subs: ['ameli'], sites: 1 },
+      String(answer));
+    assert.equal(lineOf(r, 'cookies').status, 'ok', 'the cookies still go');
+  }
+  const { b, ctx } = scenario({ logoutAnswer: () => 200 });
+  const ok = await runCleanup(ctx);
+  assert.equal(lineOf(ok, 'logoutPage'), undefined, 'a 200 is a completed logout');
+  assert.equal(b.webRequest.onCompleted.size, 0, 'listeners removed after use');
 });

@@ -43,9 +43,17 @@ export function fakeBrowser(opts = {}) {
     return true;
   };
 
+  // What a background page's main-frame request answers (webRequest): opts.logoutAnswer(url) →
+  // a status code, or a string (a network error); 200 by default.
+  const respond = (tabId, url) => {
+    const a = opts.logoutAnswer ? opts.logoutAnswer(url) : 200;
+    if (typeof a === 'string') b.webRequest.onErrorOccurred.emit({ tabId, type: 'main_frame', url, error: a });
+    else b.webRequest.onCompleted.emit({ tabId, type: 'main_frame', url, statusCode: a });
+  };
   const b = {
     calls,
     state,
+    webRequest: { onCompleted: event(), onErrorOccurred: event() },
     cookies: {
       async getAllCookieStores() {
         return state.stores.map((id) => ({ id, tabIds: [] }));
@@ -83,13 +91,15 @@ export function fakeBrowser(opts = {}) {
           state.cookies = state.cookies.filter((c) => (c.created || 0) < since || c.storeId !== defaultStore);
         }
         if (types.cookies && options.hostnames) {
+          // Both browsers honour `since` with a host filter: only cookies created since then go.
           state.cookies = state.cookies.filter((c) => !((options.cookieStoreId || defaultStore) === c.storeId
-            && options.hostnames.includes(normalizeHost(c.domain))));
+            && options.hostnames.includes(normalizeHost(c.domain)) && (c.created || 0) >= since));
         }
         if (types.cookies && options.origins) {
           const regs = new Set(options.origins.map((o) => registrableDomain(new URL(o).hostname)));
           // Conservative: whether an origins filter reaches partitioned cookies is not documented.
-          state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))));
+          state.cookies = state.cookies.filter((c) => !(c.storeId === '0' && !c.partitionKey && regs.has(registrableDomain(c.domain))
+            && (c.created || 0) >= since));
         }
         // Site data: by exact host name (Firefox), by origin (Chromium), else by time.
         state.siteData = state.siteData.filter((d) => {
@@ -113,10 +123,15 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['tabs.create', props]);
-        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: false, windowId: props.windowId || 1, status: 'loading' };
+        const win = state.tabs.find((t) => t.windowId === props.windowId);
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!(win && win.incognito), windowId: props.windowId || 1,
+          status: 'loading', ...(props.cookieStoreId ? { cookieStoreId: props.cookieStoreId } : {}) };
         state.tabs.push(tab);
         if (!state.hang.has('logout') || !props.url || props.active !== false) {
-          setTimeout(() => b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab), 1);
+          setTimeout(() => {
+            if (props.url && props.active === false) respond(tab.id, props.url);
+            b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
+          }, 1);
         }
         return { ...tab };
       },
@@ -147,8 +162,21 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['windows.create', props]);
-        state.tabs.push({ id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9 });
-        return { id: 9 };
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9, status: 'loading' };
+        state.tabs.push(tab);
+        if (props.url && !state.hang.has('logout')) {
+          setTimeout(() => {
+            respond(tab.id, props.url);
+            b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
+          }, 1);
+        }
+        return { id: 9, incognito: !!props.incognito, tabs: [{ ...tab }] };
+      },
+      // The windows the tabs are in (a window is incognito when its tabs are).
+      async getAll() {
+        const byId = new Map();
+        for (const t of state.tabs) if (!byId.has(t.windowId)) byId.set(t.windowId, { id: t.windowId, incognito: !!t.incognito, type: 'normal' });
+        return [...byId.values()];
       },
     },
     sessions: opts.sessions ? {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
 import {
-  cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, planCleanup,
+  cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planLogoutTab,
   planEarlyDownloads, planForget, planStartPage, planTabs, siteHosts,
 } from '../lib/plan.js';
 
@@ -217,4 +217,90 @@ test('planStartPage: the receipt page, active, in a regular window that stays; n
     { create: { url: R, windowId: 1, active: true } });
   // Without the extension's origin (tests): about:blank, never a tab without URL.
   assert.equal(planStartPage(tabs, { close: [], receiptUrl: '' }).create.url, 'about:blank');
+});
+
+test('webmail, scope session: only what dates from the accompaniment, by creation time; named apart; not a leftover', () => {
+  const withMail = { ...used, gmail: { hosts: ['mail.google.com', 'accounts.google.com'] } };
+  for (const browser of ['chromium', 'firefox']) {
+    const stores = browser === 'firefox' ? ['firefox-default', 'firefox-private'] : ['0', '1'];
+    const p = planCleanup({ browser, scope: 'session', startedAt: T0, registry, used: withMail, cookieStoreIds: stores });
+    assert.deepEqual(p.usedSites.map((s) => s.id).sort(), ['ameli', 'caf'], `${browser}: the logout line names the administrations`);
+    assert.deepEqual(p.webmailKept, [{ id: 'gmail', name: 'Google (Gmail)' }], `${browser}: the webmail is named apart`);
+    assert.ok(!p.cookies.some((c) => c.siteId === 'gmail'), `${browser}: no Gmail cookie removed by name`);
+    assert.ok(!p.logout.some((l) => l.siteId === 'gmail'), `${browser}: no logout page (it would end the aidant's session too)`);
+    const mail = p.siteData.filter((d) => d.siteId === 'gmail');
+    assert.ok(mail.length > 0 && mail.every((d) => d.options.since === T0), `${browser}: every Gmail removal is since the start`);
+    if (browser === 'firefox') {
+      assert.deepEqual(mail.map((d) => d.options.cookieStoreId), stores, 'Firefox: per store');
+      assert.ok(mail.every((d) => d.options.hostnames.includes('google.com') && d.options.hostnames.includes('mail.google.com')));
+      assert.ok(mail.every((d) => JSON.stringify(d.dataTypes) === '{"cookies":true}'), 'Firefox: cookies only (localStorage refuses since)');
+    } else {
+      assert.ok(mail[0].options.origins.includes('https://mail.google.com'));
+    }
+    assert.ok(!p.verify.cookies.some((q) => ['gmail', 'outlook', 'orange', 'yahoo'].includes(q.siteId)),
+      `${browser}: the aidant's own mail cookies are not counted as left`);
+    assert.ok(p.verify.cookies.some((q) => q.siteId === 'caf'));
+  }
+});
+
+test('webmail: scope all, or IT\'s « administration » setting, handles it like the administrations', () => {
+  const withMail = { ...used, outlook: { hosts: ['outlook.live.com'] } };
+  for (const opts of [{ scope: 'all' }, { scope: 'session', webmail: 'administration' }]) {
+    const p = planCleanup({ browser: 'chromium', startedAt: T0, registry, used: withMail, cookieStoreIds: ['0'], ...opts });
+    assert.ok(p.usedSites.some((s) => s.id === 'outlook'), JSON.stringify(opts));
+    assert.deepEqual(p.webmailKept, []);
+    assert.ok(p.cookies.some((c) => c.siteId === 'outlook' && c.domain === 'microsoftonline.com'));
+    assert.ok(p.verify.cookies.some((q) => q.siteId === 'outlook'));
+  }
+  const gmail = registry.find((s) => s.id === 'gmail');
+  assert.equal(keepsOwnSessions(gmail, { scope: 'session' }), true, 'default: the aidant\'s mail survives');
+  assert.equal(keepsOwnSessions(gmail, { scope: 'session', webmail: 'administration' }), false);
+  assert.equal(keepsOwnSessions(gmail, { scope: 'all' }), false);
+  assert.equal(keepsOwnSessions(registry.find((s) => s.id === 'caf'), { scope: 'session' }), false, 'never an administration');
+});
+
+test('tabs: the aidant\'s own webmail tab, not seen during the session, stays in scope session', () => {
+  const isRegistryUrl = (u) => {
+    const s = siteForUrl(registry, u);
+    return !!s && !keepsOwnSessions(s, { scope: 'session' });
+  };
+  const tabs = [{ id: 1, url: 'https://mail.google.com/mail/u/0/#inbox' }, { id: 2, url: 'https://mail.google.com/mail/u/1/' },
+    { id: 3, url: 'https://www.caf.fr/' }];
+  assert.deepEqual(planTabs(tabs, { scope: 'session', sessionTabIds: [2], isRegistryUrl }).close, [2, 3],
+    'the person\'s mail tab (seen) and the administration close; the aidant\'s stays');
+});
+
+test('logout pages: one per store the site was used in, unknown store: the regular one', () => {
+  const reg = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites,
+    { extraSites: [{ id: 'mairie', name: 'Mairie', domains: ['mairie-exemple.fr'], logoutUrl: 'https://www.mairie-exemple.fr/logout' }] });
+  const u = { ameli: { hosts: ['assure.ameli.fr'], stores: ['0', '1'] }, mairie: { hosts: ['www.mairie-exemple.fr'] },
+    impots: { hosts: ['cfspart.impots.gouv.fr'], stores: ['0'] } };
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry: reg, used: u, cookieStoreIds: ['0', '1'] });
+  assert.deepEqual(p.logout.map((l) => [l.siteId, l.storeId]), [['ameli', '0'], ['ameli', '1'], ['mairie', undefined]],
+    'impots has no verified logout URL: none opened');
+});
+
+test('logout routing: Chromium incognito → a tab in the incognito window; regular → a regular window, named', () => {
+  const url = 'https://assure.ameli.fr/logout';
+  const wins = [{ id: 5, incognito: true, type: 'normal' }, { id: 2, incognito: false, type: 'normal' }, { id: 7, incognito: false, type: 'popup' }];
+  assert.deepEqual(planLogoutTab({ url, storeId: '1' }, wins, 'chromium'), { create: { url, active: false, windowId: 5 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: '0' }, wins, 'chromium'), { create: { url, active: false, windowId: 2 } },
+    'never left to the focused window, which may be the incognito one');
+  assert.deepEqual(planLogoutTab({ url }, wins, 'chromium'), { create: { url, active: false, windowId: 2 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: '1' }, [{ id: 2, incognito: false }], 'chromium'), { skip: 'store_closed' },
+    'incognito closed: its cookies are gone with it, nothing to end');
+  assert.deepEqual(planLogoutTab({ url, storeId: '0' }, [{ id: 5, incognito: true }], 'chromium'),
+    { window: { url, focused: false, incognito: false } }, 'only an incognito window open: a regular one for the logout');
+});
+
+test('logout routing: Firefox private window, containers by cookieStoreId, default store', () => {
+  const url = 'https://assure.ameli.fr/logout';
+  const wins = [{ id: 1, incognito: false }, { id: 3, incognito: true }];
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, wins, 'firefox'), { create: { url, active: false, windowId: 3 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, wins, 'firefox'),
+    { create: { url, active: false, windowId: 1, cookieStoreId: 'firefox-container-2' } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-default' }, wins, 'firefox'), { create: { url, active: false, windowId: 1 } });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, [{ id: 1, incognito: false }], 'firefox'), { skip: 'store_closed' });
+  assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, [{ id: 3, incognito: true }], 'firefox'),
+    { window: { url, focused: false, incognito: false, cookieStoreId: 'firefox-container-2' } });
 });

@@ -371,3 +371,29 @@ test('a host of another protocol version: files not verified, said plainly, brow
   assert.match(fr.receiptHostMismatch.message, /Prévenez votre service informatique\.$/);
   assert.match(en.receiptHostMismatch.message, /do not match/);
 });
+
+test('a logout page that failed or timed out is named on its own line, the cookies line unchanged', () => {
+  const r = buildReceipt({
+    ...base(),
+    usedSites: [{ id: 'caf', name: 'CAF' }, { id: 'ameli', name: 'ameli' }, { id: 'impots', name: 'impots.gouv.fr' }],
+    logout: [{ siteId: 'ameli', ok: false, code: 'timeout' }, { siteId: 'impots', ok: false, code: 'error' }, { siteId: 'caf', ok: true }],
+  });
+  assert.deepEqual(lineOf(r, 'logoutPage'),
+    { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailed', subs: ['ameli, impots.gouv.fr'], sites: 2 });
+  assert.equal(lineOf(r, 'cookies').status, 'ok', 'cookies removed is a separate claim');
+  assert.equal(r.status, 'clean', 'the session is gone from the computer: not a failure of the cleanup');
+  assert.ok(r.lines.findIndex((l) => l.id === 'logoutPage') === r.lines.findIndex((l) => l.id === 'logout') + 1, 'right after the logout line');
+  const disk = withoutNames(r);
+  assert.deepEqual(lineOf(disk, 'logoutPage'), { id: 'logoutPage', status: 'notice', key: 'receiptLogoutPageFailedCount', subs: ['2'], sites: 2 },
+    'the copy on disk counts, never names');
+  assert.equal(lineOf(buildReceipt({ ...base(), logout: [{ siteId: 'nobody', ok: false }] }), 'logoutPage'), undefined,
+    'an outcome for a site not used names nothing');
+  assert.equal(lineOf(buildReceipt({ ...base(), logout: undefined }), 'logoutPage'), undefined);
+});
+
+test('the logout page lines exist in both languages', () => {
+  for (const lang of ['fr', 'en']) {
+    const m = JSON.parse(fs.readFileSync(new URL(`../_locales/${lang}/messages.json`, import.meta.url)));
+    for (const k of ['receiptLogoutPageFailed', 'receiptLogoutPageFailedCount']) assert.ok(m[k] && m[k].message.includes('$1'), `${lang} ${k}`);
+  }
+});

@@ -11,7 +11,10 @@ test('every bundled site is valid and sites.md services are present', () => {
   assert.equal(registry.length, bundled.length, 'no bundled entry is dropped by validation');
   for (const want of ['caf', 'ameli', 'impots', 'franceconnect', 'francetravail', 'msa', 'ants', 'inforetraite', 'cnav',
     'servicepublic', 'monespacesante', 'laposte-idn', 'franceidentite', 'mesdroitssociaux', 'urssaf', 'agircarrco',
-    'labanquepostale', 'aidantsconnect', 'moncompteformation', 'chequeenergie', 'anef']) {
+    'labanquepostale', 'aidantsconnect', 'moncompteformation', 'chequeenergie', 'anef',
+    // issue 12: France Services partners and daily services
+    'justice', 'antai', 'logementsocial', 'mdph', 'doctolib', 'creditagricole', 'caissedepargne', 'banquepopulaire',
+    'creditmutuel', 'cic', 'sg', 'lcl', 'bnpparibas', 'educonnect', 'etudiant', 'parcoursup', 'anah', 'proconnect', 'payfip']) {
     assert.ok(registry.some((s) => s.id === want), want);
   }
 });
@@ -91,4 +94,74 @@ test('normalizeHost rejects what is not a DNS name', () => {
 test('the manifest asks host access for every bundled registry site', () => {
   const manifest = JSON.parse(fs.readFileSync(new URL('../manifest.json', import.meta.url)));
   for (const p of registry.flatMap(hostPatterns)) assert.ok(manifest.host_permissions.includes(p), p);
+});
+
+// Issue 12: each added site, by the host names the person really lands on (login, account, payment).
+const HOSTS = {
+  justice: ['www.justice.fr', 'casier-judiciaire.justice.gouv.fr'],
+  antai: ['www.antai.gouv.fr', 'www.amendes.gouv.fr'],
+  logementsocial: ['www.demande-logement-social.gouv.fr'],
+  mdph: ['mdphenligne.cnsa.fr'],
+  doctolib: ['www.doctolib.fr', 'partners.doctolib.fr'],
+  creditagricole: ['www.credit-agricole.fr'],
+  caissedepargne: ['www.caisse-epargne.fr', 'www.icgauth.caisse-epargne.fr'],
+  banquepopulaire: ['www.banquepopulaire.fr', 'www.icgauth.banquepopulaire.fr'],
+  creditmutuel: ['www.creditmutuel.fr'],
+  cic: ['www.cic.fr'],
+  sg: ['particuliers.sg.fr', 'particuliers.societegenerale.fr'],
+  lcl: ['monespace.lcl.fr'],
+  bnpparibas: ['mabanque.bnpparibas', 'connexion-mabanque.bnpparibas'],
+  educonnect: ['educonnect.education.gouv.fr', 'teleservices.education.gouv.fr'],
+  etudiant: ['www.messervices.etudiant.gouv.fr', 'messervices.etudiant.gouv.fr'],
+  parcoursup: ['dossierappel.parcoursup.fr', 'www.parcoursup.gouv.fr'],
+  anah: ['monprojet.anah.gouv.fr', 'www.maprimerenov.gouv.fr', 'france-renov.gouv.fr'],
+  proconnect: ['identite.proconnect.gouv.fr'],
+  payfip: ['www.payfip.gouv.fr'],
+  franceidentite: ['idp.france-identite.gouv.fr', 'france-identite.gouv.fr', 'www.france-identite.gouv.fr'],
+};
+
+test('issue 12 sites: their hosts, URLs and cookies map to them, and nothing around them does', () => {
+  for (const [want, hosts] of Object.entries(HOSTS)) {
+    for (const h of hosts) {
+      assert.equal(id(siteForHost(registry, h)), want, h);
+      assert.equal(id(siteForUrl(registry, `https://${h}/connexion?x=1`)), want, `https://${h}/`);
+      assert.equal(id(siteForCookie(registry, { domain: `.${h}` })), want, `cookie .${h}`);
+    }
+  }
+  for (const h of ['www.cnsa.fr', 'cnsa.fr', 'notcic.fr', 'cic.fr.evil.example', 'bnpparibas', 'www.bnpparibas',
+    'evil-mabanque.bnpparibas', 'www.laposte.fr', 'www.gouv.fr', 'xsg.fr']) {
+    assert.equal(id(siteForHost(registry, h)), null, h);
+  }
+  assert.equal(registrableDomain('connexion-mabanque.bnpparibas'), 'connexion-mabanque.bnpparibas', '.bnpparibas is a brand TLD');
+  assert.equal(registrableDomain('casier-judiciaire.justice.gouv.fr'), 'justice.gouv.fr');
+  assert.equal(validateSite({ id: 'x', name: 'X', domains: ['bnpparibas'] }), null);
+});
+
+test('every entry says where it was checked, and why it has no logout URL when it has none', () => {
+  const reasons = new Set(['id_token_hint', 'per_region', 'unverified', 'none_found']);
+  for (const s of bundled) {
+    assert.ok(typeof s.source === 'string' && s.source.length > 10, `${s.id}: source`);
+    if (s.logoutUrl) assert.equal(s.noLogout, undefined, `${s.id}: a logout URL and a reason for none`);
+    else assert.ok(reasons.has(s.noLogout), `${s.id}: noLogout is one of ${[...reasons]}`);
+  }
+  // OpenID Connect end-session needs the service's id_token_hint: no logout URL, cookies do the work.
+  for (const oidc of ['franceconnect', 'francetravail', 'proconnect']) {
+    const s = registry.find((x) => x.id === oidc);
+    assert.equal(s.logoutUrl, undefined, oidc);
+    assert.equal(bundled.find((x) => x.id === oidc).noLogout, 'id_token_hint', oidc);
+  }
+  assert.equal(registry.find((s) => s.id === 'franceidentite').hostsOnly, false, 'France Identité: the whole domain');
+  assert.equal(registry.find((s) => s.id === 'laposte-idn').hostsOnly, true, 'La Poste: its hosts only (unverified parent cookies)');
+  assert.deepEqual(registry.filter((s) => s.logoutUrl).map((s) => s.id), ['ameli'],
+    'only ameli\'s logout URL is confirmed by a maintained client (impots\' only by a third-party list)');
+});
+
+test('kinds: banks and health are said, anything else is an administration', () => {
+  const kind = (x) => registry.find((s) => s.id === x).kind;
+  for (const b of ['creditagricole', 'caissedepargne', 'banquepopulaire', 'creditmutuel', 'cic', 'sg', 'lcl', 'bnpparibas', 'labanquepostale']) {
+    assert.equal(kind(b), 'bank', b);
+  }
+  assert.equal(kind('doctolib'), 'health');
+  assert.equal(kind('caf'), 'administration');
+  assert.equal(validateSite({ id: 'x', name: 'X', domains: ['x.fr'], kind: 'spaceship' }).kind, 'administration');
 });

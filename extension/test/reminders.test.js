@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {
   alreadyShown, bannerFor, httpsUrl, loadReminders, matchPage, pathMatches, pickLang, popupReminders, recordShown,
-  reminderHosts, validatePage, validateReminder,
+  reminderHosts, sourceLine, validatePage, validateReminder,
 } from '../lib/reminders.js';
 
 const raw = JSON.parse(fs.readFileSync(new URL('../data/reminders.json', import.meta.url)));
@@ -27,7 +27,8 @@ test('every bundled reminder and page is valid, French first with English', () =
     for (const p of r.pages) assert.ok(typeof p.checked === 'string' && p.checked.length > 10, `${r.id}/${p.id}: says where it was checked`);
   }
   assert.equal(config.mapUrl, 'https://cartographie.societenumerique.gouv.fr/');
-  assert.ok(config.ui.label.fr.includes('charte') && config.ui.dismiss.en);
+  assert.ok(config.ui.label.fr.includes('aidant') && config.ui.dismiss.en);
+  assert.ok(!/charte/i.test(config.ui.label.fr), 'the common label names neither text: each reminder names its own');
 });
 
 test('email sign-up pages of the common providers', () => {
@@ -120,7 +121,7 @@ test('a banner only during an accompaniment, once per page per accompaniment', (
   const first = bannerFor({ config, url, session: active });
   assert.equal(first.key, 'email/google');
   assert.equal(first.banner.lang, 'fr');
-  assert.match(first.banner.text, /courriers papier/);
+  assert.match(first.banner.text, /envois de courriers/);
   let shown = recordShown(null, active, first.key);
   assert.equal(bannerFor({ config, url, session: active, shown }), null, 'not twice in one accompaniment');
   assert.equal(bannerFor({ config, url: `${url}&step=2`, session: active, shown }), null, 'the next steps of the same sign-up');
@@ -138,7 +139,7 @@ test('the banner and the record carry no URL, only texts and the rule key', () =
   const r = bannerFor({ config, url, session: active, lang: 'en' });
   assert.equal(r.banner.lang, 'en');
   assert.equal(r.banner.title, 'Before creating an email address');
-  assert.deepEqual(Object.keys(r.banner).sort(), ['dismiss', 'key', 'label', 'lang', 'text', 'title']);
+  assert.deepEqual(Object.keys(r.banner).sort(), ['dismiss', 'key', 'label', 'lang', 'source', 'text', 'title']);
   for (const v of Object.values(r.banner)) assert.equal(typeof v, 'string');
   const stored = JSON.stringify(recordShown(null, active, r.key));
   for (const s of [JSON.stringify(r.banner), stored]) {
@@ -162,7 +163,10 @@ test('bad data is skipped, never widened', () => {
   assert.equal(validatePage({ id: 'X Y', hosts: ['a.example'] }), null);
   assert.deepEqual(validatePage({ id: 'x', hosts: ['A.Example.', 'a.example'], paths: ['/Foo/', '/foo'] }),
     { id: 'x', hosts: ['a.example'], paths: ['/foo'] });
-  const ok = { id: 'r', title: { fr: 'Titre' }, text: { fr: 'Texte', en: 'Text' }, pages: [{ id: 'p', hosts: ['a.example'] }] };
+  const ok = { id: 'r', title: { fr: 'Titre' }, text: { fr: 'Texte', en: 'Text' }, source: { text: 'charte', ref: 3 }, pages: [{ id: 'p', hosts: ['a.example'] }] };
+  assert.equal(validateReminder({ ...ok, source: undefined }), null, 'a reminder must say which text it comes from');
+  assert.equal(validateReminder({ ...ok, source: { text: 'Charte, règle 3', ref: 3 } }), null, 'only the two known texts');
+  assert.equal(validateReminder({ ...ok, source: { text: 'reglesDor', ref: '3' } }), null);
   assert.deepEqual(validateReminder(ok).title, { fr: 'Titre', en: 'Titre' }, 'English falls back to French');
   assert.equal(validateReminder({ ...ok, title: { en: 'Title only' } }), null, 'French is required');
   assert.equal(validateReminder({ ...ok, id: 'start' }), null, 'popup ids are reserved');
@@ -187,7 +191,7 @@ test('path prefixes stop at segment boundaries', () => {
 
 test('popup: start lines, codes memo, orientation links from managed settings', () => {
   assert.deepEqual(popupReminders(config), {
-    start: true, codes: true, orientation: { mapUrl: 'https://cartographie.societenumerique.gouv.fr/', localUrl: '' },
+    start: true, risks: true, codes: true, orientation: { mapUrl: 'https://cartographie.societenumerique.gouv.fr/', localUrl: '' },
   });
   const local = popupReminders(config, { localDirectoryUrl: 'https://www.ville.example/annuaire-numerique' });
   assert.equal(local.orientation.localUrl, 'https://www.ville.example/annuaire-numerique');
@@ -195,7 +199,9 @@ test('popup: start lines, codes memo, orientation links from managed settings', 
     assert.equal(popupReminders(config, { localDirectoryUrl: bad }).orientation.localUrl, '', String(bad));
   }
   const off = popupReminders(config, { disabledReminders: ['start', 'codes', 'orientation'] });
-  assert.deepEqual(off, { start: false, codes: false, orientation: null });
+  assert.deepEqual(off, { start: false, risks: true, codes: false, orientation: null },
+    'charte, article 3: the risks « seront impérativement » explained: IT cannot switch that line off');
+  assert.equal(popupReminders(config, { disabledReminders: ['risks', 'startTellRisks', 'start/risks'] }).risks, true);
   assert.equal(popupReminders({ ...config, mapUrl: '' }).orientation, null, 'no link at all: no orientation block');
   assert.equal(httpsUrl('https://ok.example/a?b=c'), 'https://ok.example/a?b=c');
 });
@@ -219,4 +225,40 @@ test('the manifest lets the background inject on every page a rule names, and on
     assert.ok(manifest.host_permissions.some((p) => covers(p, host)), `${host} is in host_permissions`);
   }
   assert.ok(!manifest.host_permissions.some((p) => /^(\*|https?):\/\/\*\/|<all_urls>/.test(p)), 'no all-sites permission');
+});
+
+test('each reminder names the text it comes from: règles d’or (règle) or charte (article), never mixed', () => {
+  const want = { email: ['reglesDor', 3], simulator: ['reglesDor', 4], expert: ['charte', 4] };
+  for (const r of config.reminders) assert.deepEqual([r.source.text, r.source.ref], want[r.id], r.id);
+  assert.equal(sourceLine(config, { text: 'reglesDor', ref: 3 }), 'Les règles d\'or de l\'accompagnement, règle 3');
+  assert.equal(sourceLine(config, { text: 'charte', ref: 4 }), 'Charte de l\'aidant numérique, article 4');
+  assert.equal(sourceLine(config, { text: 'charte', ref: 4 }, 'en'), 'Digital helper charter, article 4');
+  for (const r of raw.reminders) assert.equal(r.rule, undefined, `${r.id}: no « rule » field mixing the two texts`);
+  const b = bannerFor({ config, url: 'https://www.impots.gouv.fr/simulateurs', session: active });
+  assert.equal(b.banner.source, 'Les règles d\'or de l\'accompagnement, règle 4');
+  const e = bannerFor({ config, url: 'https://cfspart.impots.gouv.fr/enp/ensu/interdeclarations.do', session: active, lang: 'en' });
+  assert.equal(e.banner.source, 'Digital helper charter, article 4');
+  // The two texts' own titles, as in shared/reference/charters.
+  assert.match(raw.sources.reglesDor.fr, /^Les règles d'or de l'accompagnement/);
+  assert.match(raw.sources.charte.fr, /^Charte de l'aidant numérique/);
+});
+
+test('wording close to the texts: adresse mail (règle 3), montant / délai / recevabilité (règle 4), expertise (article 4)', () => {
+  const fr = (id) => config.reminders.find((r) => r.id === id).text.fr;
+  assert.match(fr('email'), /consulter .*régulièrement/);
+  assert.match(fr('email'), /arrêter certains envois de courriers/);
+  assert.match(fr('email'), /rupture de l'accès aux droits/);
+  assert.match(fr('simulator'), /outil de simulation/);
+  for (const w of ['montant', 'délai de réponse', 'recevabilité', 'accès au droit']) assert.ok(fr('simulator').includes(w), w);
+  assert.match(fr('expert'), /expertise particulière/);
+  assert.match(fr('expert'), /entièrement responsable/);
+});
+
+test('simulators of info-retraite and ameli call for the montant / délai / recevabilité reminder', () => {
+  assert.equal(key('https://www.info-retraite.fr/portail-services/home/simulateurs.html'), 'simulator/inforetraite');
+  assert.equal(key('https://www.info-retraite.fr/portail-services/home/mon-espace-retraite.html'), null, 'the account itself is no simulator');
+  assert.equal(key('https://www.ameli.fr/simulateur-droits'), 'simulator/ameli');
+  assert.equal(key('https://www.ameli.fr/simulateur/complementaire-sante-solidaire'), 'simulator/ameli');
+  assert.equal(key('https://www.ameli.fr/assure/remboursements'), null);
+  assert.equal(key('https://www.ameli.fr/simulateurs-de-tout'), null, 'segment boundaries');
 });

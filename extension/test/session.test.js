@@ -150,3 +150,23 @@ test('after a crash the other sites of the session are read back from its histor
   assert.deepEqual(otherHostsInHistory(items, registry, NOW), ['www.example-commerce.fr']);
   assert.deepEqual(otherHostsInHistory(null, registry, NOW), []);
 });
+
+test('a webmail cookie refreshed by the aidant\'s own tab does not mark it used; a tab of the accompaniment going there does', () => {
+  let s = startSession({ now: 1000, scope: 'session' });
+  s = noteCookie(s, registry, { domain: '.google.com', name: 'SIDTS', storeId: '0' });
+  assert.deepEqual(Object.keys(s.used), []);
+  s = noteNavigation(s, registry, { tabId: 7, url: 'https://mail.google.com/mail/u/1/', storeId: '0' });
+  assert.deepEqual(Object.keys(s.used), ['gmail']);
+});
+
+test('each site remembers the cookie stores it was used in, for its logout page', () => {
+  let s = startSession({ now: 1000, scope: 'session' });
+  s = noteNavigation(s, registry, { tabId: 1, url: 'https://assure.ameli.fr/PortailAS/', storeId: '1' });
+  s = noteCookie(s, registry, { domain: '.ameli.fr', name: 'x', storeId: '0' });
+  s = noteNavigation(s, registry, { tabId: 2, url: 'https://www.caf.fr/', storeId: 'firefox-container-3' });
+  assert.deepEqual(s.used.ameli.stores, ['1', '0']);
+  assert.deepEqual(s.used.caf.stores, ['firefox-container-3']);
+  assert.deepEqual(s.stores, ['1', '0', 'firefox-container-3']);
+  assert.equal(noteNavigation(s, registry, { tabId: 1, url: 'https://assure.ameli.fr/PortailAS/', storeId: '1' }), s, 'nothing new: same object');
+  assert.deepEqual(endedSession(s, 2000).used, {}, 'dropped from disk at the end');
+});

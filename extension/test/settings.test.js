@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { DEFAULTS, effectiveScope, mergeSettings } from '../lib/settings.js';
 import { browserKey, passwordsDisabled, policyLine } from '../lib/policy.js';
 
@@ -39,4 +40,12 @@ test('browser key from UA brands', () => {
   assert.equal(browserKey({ brands: [{ brand: 'Google Chrome' }, { brand: 'Chromium' }] }), 'chrome');
   assert.equal(browserKey({ brave: true, brands: [{ brand: 'Chromium' }] }), 'brave');
   assert.equal(browserKey({ brands: [{ brand: 'Chromium' }] }), 'chromium');
+});
+
+test('webmail: handled for the accompaniment only by default; IT may ask for the administrations\' treatment', () => {
+  assert.equal(mergeSettings().values.webmail, 'accompaniment');
+  assert.equal(mergeSettings({ webmail: 'administration' }).values.webmail, 'administration');
+  assert.equal(mergeSettings({ webmail: 'everything' }).values.webmail, 'accompaniment', 'a bad value keeps the default');
+  const schema = JSON.parse(fs.readFileSync(new URL('../managed_schema.json', import.meta.url)));
+  assert.deepEqual(schema.properties.webmail.enum, ['accompaniment', 'administration']);
 });

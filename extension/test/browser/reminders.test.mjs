@@ -80,6 +80,7 @@ async function bannerOf(p) {
       lang: r.getAttribute('lang'),
       title: r.querySelector('h2').textContent,
       text: r.querySelector('p').textContent,
+      source: (r.querySelector('p.source') || { textContent: null }).textContent,
       button: r.querySelector('button').textContent,
       position: getComputedStyle(el).position,
       border: getComputedStyle(r).borderLeftWidth,
@@ -203,6 +204,7 @@ test('charter reminders: the right banner on the right page, only during an acco
   assert.equal(g.text, texts('email').text[lang]);
   assert.equal(g.lang, lang);
   assert.equal(g.label, reminders.ui.label[lang]);
+  assert.equal(g.source, reminders.sources.reglesDor[lang].replace('$1', '3'), 'the banner names its text: règles d’or, règle 3');
   assert.equal(g.button, reminders.ui.dismiss[lang]);
   assert.equal(g.position, 'fixed', 'styled despite the page’s strict CSP');
   assert.equal(g.border, '8px', 'its shadow stylesheet applies');

@@ -1,4 +1,5 @@
-// Faults, each in Chromium and Firefox: a logout URL that never answers, the host not installed,
+// Faults, each in Chromium and Firefox: a logout URL that never answers or answers an HTTP error,
+// the host not installed,
 // the host killed in the middle of the wipe, the browser killed during an accompaniment and
 // started again. Each must end with a receipt that says what really happened, and nothing of the
 // person left where the product can reach it.
@@ -39,11 +40,11 @@ async function setup(t, { install = true, kind = 'chromium', launch = BROWSERS[k
   return { persona, h, sites, d, popup, defer };
 }
 
-/** CAF (no logout URL) and impots (logout URL), one document downloaded. */
+/** CAF (no logout URL) and ameli (logout URL), one document downloaded. */
 async function useTwoSites(d, h, persona) {
-  const doc = path.join(h.downloads, persona.documentName('impots'));
+  const doc = path.join(h.downloads, persona.documentName('ameli'));
   await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
-  await logIn(d, SITES.impots.host, persona.login.impots, persona.password, { download: doc });
+  await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password, { download: doc });
   return doc;
 }
 
@@ -72,18 +73,33 @@ function hostPids(hostPath) {
 for (const kind of ['chromium', 'firefox']) {
   test(`${kind}: a logout URL that hangs costs a bounded wait, and the session is still ended locally`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {
     const { persona, h, sites, d, popup } = await setup(t, { kind });
-    sites.hang(SITES.impots.host);
+    sites.hang(SITES.ameli.host);
     await startAccompaniment(popup);
     const doc = await useTwoSites(d, h, persona);
     const receipt = await endAccompaniment(popup);
     t.diagnostic(`receipt in ${receipt.ms.toFixed(0)} ms with a hanging logout: ${receipt.lines.join(' | ')}`);
-    assert.equal(sites.logoutHits('impots'), 1, 'the hanging logout URL was opened');
+    assert.equal(sites.logoutHits('ameli'), 1, 'the hanging logout URL was opened');
     assert.ok(receipt.ms < 8000, `the receipt came after a bounded wait (${receipt.ms.toFixed(0)} ms)`);
     assert.deepEqual(await visitedCookies(d), [], 'the cookies are gone even though the site never answered');
     assert.equal(fs.existsSync(doc), false, 'the document is deleted');
     assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));
+    assert.match(line(receipt, 'logoutPage'), /^logoutPage notice: .*ameli/, 'the receipt names the site whose logout page never answered');
+    assert.doesNotMatch(line(receipt, 'logoutPage'), /CAF/, 'CAF has no logout page: not named there');
     await d.browser.close();
     hostSideForensics(t, h, persona);
+  });
+
+  test(`${kind}: a logout URL answering an HTTP error is named on the receipt, the cookies still go`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {
+    const { persona, h, sites, d, popup } = await setup(t, { kind });
+    sites.fail(SITES.ameli.host);
+    await startAccompaniment(popup);
+    await useTwoSites(d, h, persona);
+    const receipt = await endAccompaniment(popup);
+    t.diagnostic(`receipt with a failing logout: ${receipt.lines.join(' | ')}`);
+    assert.equal(sites.logoutHits('ameli'), 1, 'the logout URL was opened');
+    assert.match(line(receipt, 'logoutPage'), /^logoutPage notice: .*ameli/, 'the failed logout page is named');
+    assert.deepEqual(await visitedCookies(d), [], 'the cookies are gone all the same');
+    assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));
   });
 
   test(`${kind}: host not installed: the browser deletes its own downloads, the receipt says the rest was not verified and to tell IT`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {
@@ -199,9 +215,9 @@ for (const kind of ['chromium', 'firefox']) {
     await logIn(d, SITES.commerce.host, persona.login.commerce, persona.password);
     await until(() => cacheHits(h, persona).length > 0, 10000, 'the HTTP cache holds the person\'s pages before the crash');
     const staleIds = await extensionCall(popup, async () => (await (globalThis.browser ?? globalThis.chrome).storage.local.get('session')).session.tabIds);
-    // At the restart impots' logout URL hangs, so the recovery runs for a few seconds while the
+    // At the restart ameli's logout URL hangs, so the recovery runs for a few seconds while the
     // aidant opens new tabs: their ids are the same numbers as the crashed run's tabs.
-    sites.hang(SITES.impots.host);
+    sites.hang(SITES.ameli.host);
     // The whole browser at once (every process of its group), as a crash or a power cut would.
     const proc = d.process();
     const exited = new Promise((r) => (proc.exitCode !== null || proc.signalCode ? r() : proc.once('exit', r)));

@@ -1,6 +1,6 @@
 // Measurement: time from the click on « Fin d'accompagnement » to the verified receipt, per
 // browser, median of several runs, with three administration sites used (CAF + its FranceConnect
-// frame, ameli, impots: two logout URLs opened), 5,000 history entries and 50 downloads seeded
+// frame, ameli, impots: one logout URL opened, ameli's), 5,000 history entries and 50 downloads seeded
 // during the accompaniment (so all of them must be removed and verified: the worst case).
 // Prints the figures, per step too (the run record's `steps`, and the host's own log for its
 // step); asserts none (speed is reported, never asserted in tests).

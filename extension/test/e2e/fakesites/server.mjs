@@ -36,6 +36,8 @@ export const SITES = Object.freeze({
   impots: { id: 'impots', title: 'impots.gouv.fr', host: 'cfspart.impots.gouv.fr', parent: 'impots.gouv.fr', extraHosts: ['www.impots.gouv.fr'] },
   franceconnect: { id: 'franceconnect', title: 'FranceConnect', host: 'app.franceconnect.gouv.fr', parent: 'franceconnect.gouv.fr', extraHosts: [] },
   commerce: { id: null, title: 'Example Commerce', host: 'www.example-commerce.fr', parent: 'example-commerce.fr', extraHosts: [] },
+  // A webmail (registry kind `webmail`): the aidant's own session there must survive scope session.
+  webmail: { id: 'gmail', title: 'Messagerie', host: 'mail.google.com', parent: 'google.com', extraHosts: [] },
   // The new tab page Debian's Chromium loads (a remote site): the receipt must not depend on it.
   newtab: { id: null, title: 'DuckDuckGo', host: 'start.duckduckgo.com', parent: 'duckduckgo.com', extraHosts: [] },
 });
@@ -199,13 +201,14 @@ function readBody(req) {
  * @param {number} [o.port=443] 443 by default: the registry's logout URLs carry no port
  * @param {string} [o.addr]     loopback address; by default a random one in 127.0.0.0/8
  *   ($TABLERASE_E2E_ADDR overrides): the browsers map every name to `sites.addr`
- * @returns {Promise<{ port, spki, caPath, hits: Array<{host, path, at, cookies: string[]}>,
- *   logoutHits(id): number, hang(host, on=true): void, requests: number, close(): Promise<void> }>}
+ * @returns {Promise<{ port, spki, caPath, hits: Array<{host, path, at, cookies: string[], who: 'person'|'other'|null}>,
+ *   logoutHits(id): number, hang(host, on=true): void, fail(host, on=true): void, requests: number, close(): Promise<void> }>}
  */
 export async function startFakeSites({ dir, persona, port = 443, addr = process.env.TABLERASE_E2E_ADDR || randomLoopback() }) {
   const tls = makeCertificates(dir);
   const hits = [];
   const hanging = new Set();
+  const failing = new Set();
   const held = new Set();
   let requests = 0;
   const seen = []; // { host, at } of every request: which sites a browser loaded, and when
@@ -229,8 +232,12 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
 
     const logoutId = logoutPaths.get(`${host}${url.pathname}`);
     if (logoutId) {
-      hits.push({ id: logoutId, host, path: url.pathname, at: Date.now(),
-        cookies: String(req.headers.cookie || '').split(/;\s*/).filter(Boolean).map((c) => c.split('=')[0]) });
+      const pairs = String(req.headers.cookie || '').split(/;\s*/).filter(Boolean);
+      // `who`: whose login the request's cookies come from (tr_who, set at /login): the person's
+      // (in the private window) or another one (the aidant's own, in the regular window).
+      const who = (pairs.find((c) => c.startsWith('tr_who=')) || '').slice('tr_who='.length) || null;
+      hits.push({ id: logoutId, host, path: url.pathname, at: Date.now(), cookies: pairs.map((c) => c.split('=')[0]), who });
+      if (failing.has(host)) return send(500, 'text/html; charset=utf-8', page(`${site.title} — Erreur`, '<p>Service indisponible.</p>'));
       if (hanging.has(host)) {
         held.add(res);
         res.on('close', () => held.delete(res));
@@ -253,7 +260,9 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
         if (req.method !== 'POST') return send(405, 'text/plain', 'POST only');
         const form = new URLSearchParams(await readBody(req));
         if (!form.get('identifiant')) return send(400, 'text/plain', 'identifiant manquant');
-        return send(303, 'text/plain', 'connecté', { Location: '/compte', 'Set-Cookie': loginCookies(site, persona) });
+        const who = form.get('identifiant') === (persona.login && persona.login[site.id]) ? 'person' : 'other';
+        return send(303, 'text/plain', 'connecté', { Location: '/compte',
+          'Set-Cookie': [...loginCookies(site, persona), `tr_who=${who}; Path=/; Secure; HttpOnly; SameSite=Lax`] });
       }
       case '/compte':
         return send(200, 'text/html; charset=utf-8', accountPage(site, persona, { frame: site.id === 'caf' }));
@@ -306,6 +315,11 @@ export async function startFakeSites({ dir, persona, port = 443, addr = process.
     hang(h, on = true) {
       if (on) hanging.add(h);
       else hanging.delete(h);
+    },
+    /** The logout URL of host `h` answers 500 (the session is not ended on the server). */
+    fail(h, on = true) {
+      if (on) failing.add(h);
+      else failing.delete(h);
     },
     close() {
       for (const r of held) r.destroy();
