@@ -72,6 +72,25 @@ var roots = map[string]map[policy.Browser]string{
 // Purge removes the stores of every profile of every supported browser of the user described by
 // env, skipping running ones. It honours ctx between files.
 func Purge(ctx context.Context, env policy.Env) Result {
+	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
+		stores := chromiumStores
+		if b.IsFirefox() {
+			stores = firefoxStores
+		}
+		removed, failed := removeStores(root, name, stores)
+		r.Removed += removed
+		r.Failed += failed
+		removed, failed = removeSiteData(ctx, b, root, cacheRoot, name)
+		r.SiteData += removed
+		r.Failed += failed
+	})
+}
+
+// eachClosedProfile calls do for every profile, of every supported browser of the user described
+// by env, whose browser is not running; running ones are counted and skipped. root is the
+// browser's profiles folder, cacheRoot the folder beside it holding the profiles' disk caches
+// ("" when the profile holds its own), name the profile's folder name.
+func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
 	table := roots[osName(env)]
 	for _, b := range policy.All {
@@ -83,7 +102,7 @@ func Purge(ctx context.Context, env policy.Env) Result {
 		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
 			cacheRoot = env.Path(c)
 		}
-		purgeRoot(ctx, b, env.Path(root), cacheRoot, &r)
+		visitRoot(ctx, b, env.Path(root), cacheRoot, &r, do)
 	}
 	return r
 }
@@ -96,7 +115,8 @@ func osName(env policy.Env) string {
 	return env.OS
 }
 
-func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r *Result) {
+func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r *Result,
+	do func(b policy.Browser, root, cacheRoot, name string, r *Result)) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account
@@ -118,12 +138,10 @@ func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r 
 		if !e.IsDir() { // a link to a folder is not a profile: DirEntry does not follow links
 			continue
 		}
-		stores := chromiumStores
 		if b.IsFirefox() {
 			if !isFirefoxProfile(root, e.Name()) {
 				continue
 			}
-			stores = firefoxStores
 			r.Profiles++
 			if firefoxRunning(filepath.Join(root, e.Name())) {
 				r.Running++
@@ -135,12 +153,7 @@ func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r 
 			}
 			r.Profiles++
 		}
-		removed, failed := removeStores(root, e.Name(), stores)
-		r.Removed += removed
-		r.Failed += failed
-		removed, failed = removeSiteData(ctx, b, root, cacheRoot, e.Name())
-		r.SiteData += removed
-		r.Failed += failed
+		do(b, root, cacheRoot, e.Name(), r)
 	}
 }
 
