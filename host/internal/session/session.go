@@ -58,6 +58,10 @@ type Steps struct {
 	// PurgeStores removes the password and autofill stores and the site data of browser profiles
 	// that are not running; only `tablerase clean` in scope "all" calls it.
 	PurgeStores func(ctx context.Context) profiles.Result
+	// Residue removes from browser profiles that are not running what an accompaniment begun at
+	// since can have written there (caches, session restore, LevelDB logs, DOM caches), and only
+	// that; only `tablerase clean` in scope "session" calls it.
+	Residue func(ctx context.Context, since time.Time) profiles.Result
 }
 
 // DefaultSteps are the real actions.
@@ -69,6 +73,9 @@ func DefaultSteps() Steps {
 		MarkRecent:     traces.MarkRecent,
 		ClearRecent:    traces.ClearRecent,
 		PurgeStores:    func(ctx context.Context) profiles.Result { return profiles.Purge(ctx, policy.NativeEnv()) },
+		Residue: func(ctx context.Context, since time.Time) profiles.Result {
+			return profiles.Residue(ctx, policy.NativeEnv(), since)
+		},
 	}
 }
 
@@ -130,6 +137,9 @@ type Report struct {
 	// BrowserStores is set by Clean in scope "all": saved passwords, autofill and site data of
 	// browser profiles that were not running.
 	BrowserStores *StepReport `json:"browser_stores,omitempty"`
+	// BrowserResidue is set by Clean in scope "session": what the last accompaniments wrote in
+	// browser profiles that were not running (caches, session restore, LevelDB logs, DOM caches).
+	BrowserResidue *StepReport `json:"browser_residue,omitempty"`
 }
 
 // FilesReport sums the watched folders.

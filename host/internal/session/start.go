@@ -41,8 +41,13 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	}
 	m.removeLeftovers()
 
+	pending := st.residueSince()
 	st = &state{Version: stateVersion, ID: uuid.NewString(), StartedAt: m.now().UTC(), Scope: string(m.Config.Scope),
 		Phase: PhaseActive, Key: make([]byte, 32)}
+	st.ResidueSince = st.StartedAt
+	if !pending.IsZero() && pending.Before(st.StartedAt) {
+		st.ResidueSince = pending // the previous accompaniment's browser residue is not cleared yet
+	}
 	if st.Scope == "" {
 		st.Scope = "session"
 	}

@@ -38,6 +38,26 @@ type state struct {
 	Folders   []folderState     `json:"folders"`
 	Recent    traces.RecentMark `json:"recent"`
 	Report    *Report           `json:"report,omitempty"`
+	// ResidueSince is the start of the earliest accompaniment whose residue in closed browser
+	// profiles (scope session: see profiles.Residue) has not been cleared yet. Start carries it
+	// over from the previous session while that residue is pending, so an accompaniment followed
+	// by another before any logoff is not forgotten. Zero in states written by older hosts:
+	// StartedAt stands for it. ResidueCleared is set once a clean found every profile closed and
+	// removed all of it, so that later cleans leave what the aidant's own browsing wrote since.
+	ResidueSince   time.Time `json:"residue_since,omitzero"`
+	ResidueCleared bool      `json:"residue_cleared,omitempty"`
+}
+
+// residueSince returns when the residue still to clear from closed browser profiles began, or
+// the zero time when there is none.
+func (st *state) residueSince() time.Time {
+	switch {
+	case st.Phase == PhaseNone || st.ResidueCleared:
+		return time.Time{}
+	case !st.ResidueSince.IsZero() && st.ResidueSince.Before(st.StartedAt):
+		return st.ResidueSince
+	}
+	return st.StartedAt
 }
 
 type folderState struct {
