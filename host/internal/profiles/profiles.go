@@ -91,6 +91,12 @@ func Purge(ctx context.Context, env policy.Env) Result {
 // browser's profiles folder, cacheRoot the folder beside it holding the profiles' disk caches
 // ("" when the profile holds its own), name the profile's folder name.
 func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+	return eachProfile(ctx, env, false, do)
+}
+
+// eachProfile is eachClosedProfile, or with running true every profile, its browser running or
+// not (for reading only).
+func eachProfile(ctx context.Context, env policy.Env, running bool, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
 	table := roots[osName(env)]
 	for _, b := range policy.All {
@@ -102,7 +108,7 @@ func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Bro
 		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
 			cacheRoot = env.Path(c)
 		}
-		visitRoot(ctx, b, env.Path(root), cacheRoot, &r, do)
+		visitRoot(ctx, b, env.Path(root), cacheRoot, running, &r, do)
 	}
 	return r
 }
@@ -115,14 +121,14 @@ func osName(env policy.Env) string {
 	return env.OS
 }
 
-func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r *Result,
+func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, running bool, r *Result,
 	do func(b policy.Browser, root, cacheRoot, name string, r *Result)) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account
 	}
 	// Chromium's lock is per user-data folder (all its profiles); Firefox's per profile.
-	if !b.IsFirefox() && chromiumRunning(root) {
+	if !running && !b.IsFirefox() && chromiumRunning(root) {
 		for _, e := range entries {
 			if e.IsDir() && isChromiumProfile(root, e.Name()) {
 				r.Profiles++
@@ -143,7 +149,7 @@ func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r 
 				continue
 			}
 			r.Profiles++
-			if firefoxRunning(filepath.Join(root, e.Name())) {
+			if !running && firefoxRunning(filepath.Join(root, e.Name())) {
 				r.Running++
 				continue
 			}
@@ -163,6 +169,12 @@ func isChromiumProfile(root, name string) bool {
 
 func isFirefoxProfile(root, name string) bool {
 	return regularFile(filepath.Join(root, name, "prefs.js")) || regularFile(filepath.Join(root, name, "times.json"))
+}
+
+// readDir lists dir without following links below it; nil when it cannot be read.
+func readDir(dir string) []os.DirEntry {
+	entries, _ := os.ReadDir(dir)
+	return entries
 }
 
 func regularFile(p string) bool {

@@ -19,34 +19,51 @@ import (
 //     is disposable by nature and the browser refills it;
 //   - session-restore files written after since (Chromium's Sessions/*, Firefox's
 //     sessionstore.jsonlz4 and sessionstore-backups/*): they hold the tabs of the person;
-//   - LevelDB logs (*.log) written after since in Local Storage, Session Storage and
-//     shared_proto_db (Chromium's download records): a log keeps deleted keys until the next
-//     compaction; the compacted tables (*.ldb) and the LevelDB's own files stay;
+//   - LevelDB logs (*.log) written after since in Session Storage and shared_proto_db (Chromium's
+//     download records): a log keeps deleted keys until the next compaction; the compacted
+//     tables (*.ldb) and the LevelDB's own files stay. Local Storage's logs are the aidant's
+//     too: one marked at the start (w.Logs, see leveldb.go) is cut back to what it held then; one
+//     born since goes;
 //   - the DOM caches (Cache API) of sites whose cache folder changed after since: Chromium's
 //     Service Worker/CacheStorage/<origin>, Firefox's storage/default/<web origin>/cache.
 //
 // Never named, whatever their time: Cookies, Login Data, Web Data, History, places.sqlite,
 // cookies.sqlite, logins.json, Local Storage's tables, IndexedDB, preferences, bookmarks,
-// extensions. A log the browser appended to during the session also held what the aidant wrote
-// just before it, and goes with it; tables compacted before the session stay (see PROTOCOL.md).
-//
-// since is the start of the earliest accompaniment whose residue has not been cleared yet. The
-// same rules as Purge hold: running browsers skipped, links never followed, counts only.
-func Residue(ctx context.Context, env policy.Env, since time.Time) Result {
+// extensions. The same rules as Purge hold: running browsers skipped, links never followed,
+// counts only.
+func Residue(ctx context.Context, env policy.Env, w Window) Result {
 	// File systems with a coarse clock (FAT: 2 s) may stamp a file written just after the start
 	// with an earlier time; a disposable file written just before the start is the lesser loss.
-	after := since.Add(-2 * time.Second)
+	after := w.Since.Add(-2 * time.Second)
 	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
-		removed, failed := removeResidue(ctx, b, filepath.Join(root, name), cacheRoot, name, after)
+		var kept map[string]bool
+		if !b.IsFirefox() {
+			var cut, failed int
+			kept, cut, failed = cutMarkedLogs(root, name, w.Key, w.Logs)
+			r.SiteData += cut
+			r.Failed += failed
+		}
+		removed, failed := removeResidue(ctx, b, filepath.Join(root, name), cacheRoot, name, after, kept)
 		r.SiteData += removed
 		r.Failed += failed
 	})
+}
+
+// Window is what Residue removes: what was written since Since, the start of the earliest
+// accompaniment whose residue has not been cleared yet, and Local Storage's logs beyond their
+// length then (Logs, digests under Key; see MarkLogs).
+type Window struct {
+	Since time.Time
+	Key   []byte
+	Logs  []LogMark
 }
 
 // The residue rules, as (folders to go through from the profile, choice among their children).
 type residueRule struct {
 	path  []string // "*" stands for any web origin's folder (https+++…, http+++…)
 	match func(c wipe.Child, after time.Time) bool
+	// marked: Local Storage's logs, of which those marked at the start are cut, not removed.
+	marked bool
 }
 
 func written(c wipe.Child, after time.Time) bool { return c.ModTime.After(after) }
@@ -66,28 +83,28 @@ func folderWritten(c wipe.Child, after time.Time) bool { return c.Dir && written
 
 var (
 	chromiumResidue = []residueRule{
-		{nil, named("Cache", "Code Cache")},
-		{nil, func(c wipe.Child, after time.Time) bool { // sessions before Chromium 100
+		{path: nil, match: named("Cache", "Code Cache")},
+		{path: nil, match: func(c wipe.Child, after time.Time) bool { // sessions before Chromium 100
 			return names("Current Session", "Current Tabs", "Last Session", "Last Tabs")(c.Name) && fileWritten(c, after)
 		}},
-		{[]string{"Sessions"}, fileWritten},
-		{[]string{"Local Storage", "leveldb"}, logWritten},
-		{[]string{"Session Storage"}, logWritten},
-		{[]string{"shared_proto_db"}, logWritten},
-		{[]string{"shared_proto_db", "metadata"}, logWritten},
-		{[]string{"Service Worker", "CacheStorage"}, folderWritten},
+		{path: []string{"Sessions"}, match: fileWritten},
+		{path: localStorageLogs, match: logWritten, marked: true},
+		{path: []string{"Session Storage"}, match: logWritten},
+		{path: []string{"shared_proto_db"}, match: logWritten},
+		{path: []string{"shared_proto_db", "metadata"}, match: logWritten},
+		{path: []string{"Service Worker", "CacheStorage"}, match: folderWritten},
 	}
-	chromiumCacheResidue = []residueRule{{nil, named("Cache", "Code Cache")}}
+	chromiumCacheResidue = []residueRule{{path: nil, match: named("Cache", "Code Cache")}}
 	firefoxResidue       = []residueRule{
-		{nil, named("cache2", "thumbnails")},
-		{nil, func(c wipe.Child, after time.Time) bool {
+		{path: nil, match: named("cache2", "thumbnails")},
+		{path: nil, match: func(c wipe.Child, after time.Time) bool {
 			return c.Name == "sessionstore.jsonlz4" && fileWritten(c, after)
 		}},
-		{[]string{"sessionstore-backups"}, fileWritten},
-		{[]string{"storage", "default", "*"}, domCache},
-		{[]string{"storage", "temporary", "*"}, domCache},
+		{path: []string{"sessionstore-backups"}, match: fileWritten},
+		{path: []string{"storage", "default", "*"}, match: domCache},
+		{path: []string{"storage", "temporary", "*"}, match: domCache},
 	}
-	firefoxCacheResidue = []residueRule{{nil, named("cache2", "thumbnails")}}
+	firefoxCacheResidue = []residueRule{{path: nil, match: named("cache2", "thumbnails")}}
 )
 
 // domCache: the Cache API folder of a Firefox origin. The origin folder is chosen by webOrigin
@@ -96,7 +113,7 @@ func domCache(c wipe.Child, after time.Time) bool {
 	return c.Name == "cache" && folderWritten(c, after)
 }
 
-func removeResidue(ctx context.Context, b policy.Browser, profile, cacheRoot, name string, after time.Time) (removed, failed int) {
+func removeResidue(ctx context.Context, b policy.Browser, profile, cacheRoot, name string, after time.Time, marked map[string]bool) (removed, failed int) {
 	rules, cacheRules := chromiumResidue, chromiumCacheResidue
 	if b.IsFirefox() {
 		rules, cacheRules = firefoxResidue, firefoxCacheResidue
@@ -112,7 +129,9 @@ func removeResidue(ctx context.Context, b policy.Browser, profile, cacheRoot, na
 					path = append(path, names(p))
 				}
 			}
-			res := wipe.RemoveUnder(ctx, dir, path, func(c wipe.Child) bool { return rule.match(c, after) })
+			res := wipe.RemoveUnder(ctx, dir, path, func(c wipe.Child) bool {
+				return !(rule.marked && marked[c.Name]) && rule.match(c, after)
+			})
 			removed += res.Removed
 			failed += res.Failed
 			if res.Status == wipe.StatusFailed && res.Failed == 0 {

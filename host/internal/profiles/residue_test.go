@@ -87,7 +87,7 @@ func TestResidueRemovesWhatTheSessionWroteAndKeepsTheAidantsData(t *testing.T) {
 		a.file(filepath.Join(open, "cache2", "entries", "CD34"), "x"))
 	os.Symlink(fmt.Sprintf("127.0.1.1:+%d", os.Getpid()), filepath.Join(a.home, open, "lock"))
 
-	r := Residue(context.Background(), a.env(), since)
+	r := Residue(context.Background(), a.env(), Window{Since: since})
 	for _, p := range gone {
 		if exists(p) {
 			t.Errorf("residue of the session left: %s", p)
@@ -101,7 +101,7 @@ func TestResidueRemovesWhatTheSessionWroteAndKeepsTheAidantsData(t *testing.T) {
 	if r.Failed != 0 || r.Running != 1 || r.Profiles != 3 || r.Removed != 0 || r.SiteData < len(gone) {
 		t.Fatalf("Residue = %+v, want 3 profiles, 1 running, no store, at least %d entries, no failure", r, len(gone))
 	}
-	if again := Residue(context.Background(), a.env(), since); again.SiteData != 0 || again.Failed != 0 {
+	if again := Residue(context.Background(), a.env(), Window{Since: since}); again.SiteData != 0 || again.Failed != 0 {
 		t.Fatalf("second Residue = %+v, want nothing left to remove", again)
 	}
 }
@@ -126,7 +126,7 @@ func TestResidueNeverFollowsLinks(t *testing.T) {
 	testenv.Symlink(t, outside, filepath.Join(a.home, ff, "storage", "default", "https+++www.caf.fr", "cache"))
 	testenv.Symlink(t, outside, filepath.Join(a.home, ff, "storage", "default", "https+++impots.gouv.fr"))
 
-	r := Residue(context.Background(), a.env(), since)
+	r := Residue(context.Background(), a.env(), Window{Since: since})
 	if !exists(precious) {
 		t.Fatal("a file outside the profile was removed through a link")
 	}

@@ -96,7 +96,7 @@ func (m *Manager) purgeStores(ctx context.Context) StepReport {
 }
 
 // cleanResidue runs scope session's closed-browser step for the accompaniments whose residue is
-// still pending (state.residueSince), under the session lock, and records when it is all gone:
+// still pending (state.residue), under the session lock, and records when it is all gone:
 // every profile closed and nothing failed. A browser left open keeps it pending for the next
 // clean (logon, logoff).
 func (m *Manager) cleanResidue(ctx context.Context) (StepReport, error) {
@@ -112,12 +112,12 @@ func (m *Manager) cleanResidue(ctx context.Context) (StepReport, error) {
 	if err != nil {
 		return StepReport{}, err
 	}
-	since := st.residueSince()
-	if since.IsZero() || st.Phase != PhaseEnded && st.Phase != PhaseEnding {
+	w := st.residue()
+	if w.Since.IsZero() || st.Phase != PhaseEnded && st.Phase != PhaseEnding {
 		return StepReport{Status: "nothing"}, nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
-	res := m.Steps.Residue(sctx, since)
+	res := m.Steps.Residue(sctx, w)
 	timedOut := sctx.Err() != nil
 	cancel()
 	rep := profilesStep(res)

@@ -16,11 +16,22 @@ import (
 // residueCalls records the closed-browser step's calls and answers with what running says.
 type residueCalls struct {
 	since   []time.Time
+	logs    []int // marks given with each call
+	marked  int   // MarkLogs calls
 	running bool
 }
 
-func (c *residueCalls) step(_ context.Context, since time.Time) profiles.Result {
-	c.since = append(c.since, since)
+func (c *residueCalls) mark(_ context.Context, key []byte) []profiles.LogMark {
+	c.marked++
+	if len(key) != 32 {
+		panic("no key")
+	}
+	return []profiles.LogMark{{ID: "00", Size: 10}}
+}
+
+func (c *residueCalls) step(_ context.Context, w profiles.Window) profiles.Result {
+	c.since = append(c.since, w.Since)
+	c.logs = append(c.logs, len(w.Logs))
 	if c.running {
 		return profiles.Result{Profiles: 2, Running: 1, SiteData: 4}
 	}
@@ -41,6 +52,7 @@ func TestCleanInScopeSessionClearsTheLastAccompanimentsBrowserResidueOnce(t *tes
 	ticking(f.manager)
 	calls := &residueCalls{}
 	f.manager.Steps.Residue = calls.step
+	f.manager.Steps.MarkLogs = calls.mark
 	ctx := context.Background()
 	started, err := f.manager.Start(ctx)
 	if err != nil {
@@ -56,7 +68,7 @@ func TestCleanInScopeSessionClearsTheLastAccompanimentsBrowserResidueOnce(t *tes
 	if b := rep.BrowserResidue; b == nil || b.Status != "cleared" || b.Removed != 5 || rep.BrowserStores != nil {
 		t.Fatalf("browser_residue = %+v (stores %+v), want cleared, 5", b, rep.BrowserStores)
 	}
-	if len(calls.since) != 1 || !calls.since[0].Equal(started.StartedAt) {
+	if len(calls.since) != 1 || !calls.since[0].Equal(started.StartedAt) || calls.marked != 1 || calls.logs[0] != 1 {
 		t.Fatalf("residue since %v, want the session's start %v", calls.since, started.StartedAt)
 	}
 	if rep.Status != "clean" || !rep.AlreadyEnded {
@@ -86,6 +98,7 @@ func TestBrowserResidueStaysPendingUntilEveryProfileIsClosed(t *testing.T) {
 	ticking(f.manager)
 	calls := &residueCalls{running: true}
 	f.manager.Steps.Residue = calls.step
+	f.manager.Steps.MarkLogs = calls.mark
 	ctx := context.Background()
 	first, err := f.manager.Start(ctx)
 	if err != nil {
@@ -112,11 +125,14 @@ func TestBrowserResidueStaysPendingUntilEveryProfileIsClosed(t *testing.T) {
 	if len(calls.since) != 2 || !calls.since[0].Equal(first.StartedAt) || !calls.since[1].Equal(first.StartedAt) {
 		t.Fatalf("residue since %v, want the first accompaniment's start %v twice", calls.since, first.StartedAt)
 	}
+	if calls.marked != 1 {
+		t.Fatalf("Local Storage marked %d times, want once: the second start keeps the first's marks", calls.marked)
+	}
 	// Once cleared, a new accompaniment starts its own window.
 	third, _ := f.manager.Start(ctx)
 	f.manager.End(ctx)
 	f.manager.Clean(ctx)
-	if len(calls.since) != 3 || !calls.since[2].Equal(third.StartedAt) {
+	if len(calls.since) != 3 || !calls.since[2].Equal(third.StartedAt) || calls.marked != 2 {
 		t.Fatalf("residue since %v, want the third start %v last", calls.since, third.StartedAt)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
@@ -46,18 +47,23 @@ type state struct {
 	// removed all of it, so that later cleans leave what the aidant's own browsing wrote since.
 	ResidueSince   time.Time `json:"residue_since,omitzero"`
 	ResidueCleared bool      `json:"residue_cleared,omitempty"`
+	// ResidueLogs are the browsers' Local Storage logs as they were at ResidueSince (keyed
+	// digests of their identity under ResidueKey, and lengths): what the aidant wrote before is
+	// kept, what came after goes (profiles.MarkLogs).
+	ResidueKey  []byte             `json:"residue_key,omitempty"`
+	ResidueLogs []profiles.LogMark `json:"residue_logs,omitempty"`
 }
 
-// residueSince returns when the residue still to clear from closed browser profiles began, or
-// the zero time when there is none.
-func (st *state) residueSince() time.Time {
+// residue returns the window of the residue still to clear from closed browser profiles; its
+// Since is zero when there is none.
+func (st *state) residue() profiles.Window {
 	switch {
 	case st.Phase == PhaseNone || st.ResidueCleared:
-		return time.Time{}
-	case !st.ResidueSince.IsZero() && st.ResidueSince.Before(st.StartedAt):
-		return st.ResidueSince
+		return profiles.Window{}
+	case st.ResidueSince.IsZero():
+		return profiles.Window{Since: st.StartedAt} // written by an older host: no marks
 	}
-	return st.StartedAt
+	return profiles.Window{Since: st.ResidueSince, Key: st.ResidueKey, Logs: st.ResidueLogs}
 }
 
 type folderState struct {
