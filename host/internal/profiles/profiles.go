@@ -3,7 +3,9 @@
 // the OS logon/logoff hooks: Chrome ignores the extension API's "passwords" since version 144, so a
 // password a person saved despite the policies can only go while the browser is closed; and what a
 // browser keeps in its files after the extension's removals (LevelDB logs, session restore, DOM
-// caches: see sitedata.go) can only go then too.
+// caches: see sitedata.go) can only go then too. In scope "session" (the aidant's own computer)
+// the profile is the aidant's, and Residue (residue.go) removes only what an accompaniment wrote
+// there, keeping the aidant's Local Storage through MarkLogs (leveldb.go).
 //
 // Three rules, each tested:
 //   - never while the browser runs: a profile whose browser holds its lock (Chromium's
