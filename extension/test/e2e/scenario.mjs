@@ -242,11 +242,12 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
 
   // What the aidant's own computer (scope session, the default) then does with the browser closed:
   // the logoff/logon hook runs `tablerase clean`, which removes what the accompaniment wrote in
-  // the closed profile (browser_residue). Printed per file, not yet asserted (issue 11).
+  // the closed profile (browser_residue), keeping the aidant's own data (proved by the host's
+  // tests; this profile has none). After it, nothing of the person either; per-file findings above.
   const own = sessionClean(h);
   t.diagnostic(`session clean: browser_residue ${own.status} ${own.code || ''}, ${own.removed || 0} entries removed`);
   const left = forensics(t, h, persona, { label: 'after session clean' });
-  if (left.lines.length) t.diagnostic(`after session clean: ${left.lines.length} file(s) still hold the person (listed above)`);
+  assert.deepEqual(left.lines, [], 'after the scope-session clean, no trace of the person anywhere in the home');
 
   // What a public computer then does with the browser closed: the logoff/logon hook runs
   // `tablerase clean` in scope all, which removes the site data the browser kept in its files.
