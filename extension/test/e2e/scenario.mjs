@@ -242,6 +242,15 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
   const f = forensics(t, h, persona, { profileAllowed });
   assert.deepEqual(f.unexplained, [], 'no trace in the profile beyond the known browser residue listed in the test');
 
+  // What the aidant's own computer (scope session, the default) then does with the browser closed:
+  // the logoff/logon hook runs `tablerase clean`, which removes what the accompaniment wrote in
+  // the closed profile (browser_residue), keeping the aidant's own data (proved by the host's
+  // tests; this profile has none). After it, nothing of the person either; per-file findings above.
+  const own = sessionClean(h);
+  t.diagnostic(`session clean: browser_residue ${own.status} ${own.code || ''}, ${own.removed || 0} entries removed`);
+  const left = forensics(t, h, persona, { label: 'after session clean' });
+  assert.deepEqual(left.lines, [], 'after the scope-session clean, no trace of the person anywhere in the home');
+
   // What a public computer then does with the browser closed: the logoff/logon hook runs
   // `tablerase clean` in scope all, which removes the site data the browser kept in its files.
   // After it, nothing of the person is left anywhere in the home.
@@ -249,6 +258,18 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
   t.diagnostic(`logoff clean: ${after.report.browser_stores.status}, ${after.report.browser_stores.removed} entries removed`);
   const again = forensics(t, h, persona, { label: 'after logoff clean' });
   assert.deepEqual(again.lines, [], 'after the logoff clean, no trace of the person anywhere in the home');
+}
+
+/**
+ * Runs `tablerase clean` as the OS hook of the aidant's own computer does (scope session, the
+ * browser closed) and returns its browser_residue report.
+ */
+export function sessionClean(h) {
+  const out = execFileSync(h.hostPath, ['clean', '--json'], { env: h.env, encoding: 'utf8', timeout: 60000 });
+  const report = JSON.parse(out);
+  assert.equal(report.scope, 'session', `clean: ${out}`);
+  assert.ok(report.browser_residue && ['cleared', 'nothing'].includes(report.browser_residue.status), `clean: ${out}`);
+  return report.browser_residue;
 }
 
 /**

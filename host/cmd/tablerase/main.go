@@ -120,7 +120,7 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() },
 		ClosedBrowsers: func() bool {
 			exe, err := os.Executable()
-			return err == nil && h.cfg.Scope == config.ScopeAll && install.HookPresent(policy.NativeEnv(), exe)
+			return err == nil && install.HookPresent(policy.NativeEnv(), exe)
 		}}
 	handlers := commands.Handlers(env)
 	if err != nil || h.cfgErr != nil {

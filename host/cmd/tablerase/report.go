@@ -27,4 +27,8 @@ func printReport(w io.Writer, r session.Report, asJSON bool) {
 		fmt.Fprintf(w, "  navigateurs fermés (mots de passe, saisies, données de sites)/closed browsers (passwords, autofill, site data): %s %s (%d)\n",
 			b.Status, b.Code, b.Removed)
 	}
+	if b := r.BrowserResidue; b != nil {
+		fmt.Fprintf(w, "  navigateurs fermés (caches, onglets, journaux de l'accompagnement)/closed browsers (the accompaniment's caches, tabs, logs): %s %s (%d)\n",
+			b.Status, b.Code, b.Removed)
+	}
 }

@@ -187,6 +187,17 @@ func (l *Logger) SessionEnd(s EndSummary) {
 	}
 }
 
+// BrowserStep records a closed-browser step of `tablerase clean` ("browser_stores",
+// "browser_residue"): its status, code and the number of entries removed.
+func (l *Logger) BrowserStep(step, status, code string, removed int) {
+	lvl := zerolog.InfoLevel
+	if status == "failed" {
+		lvl = zerolog.WarnLevel
+	}
+	l.event(lvl, "clean.browsers").Str("step", token(step)).Str("status", token(status)).
+		Str("code", token(code)).Int("removed", removed).Send()
+}
+
 // Failure records a step that failed, by step name and error code.
 func (l *Logger) Failure(step, code string) {
 	l.event(zerolog.ErrorLevel, "failure").Str("step", token(step)).Str("code", token(code)).Send()

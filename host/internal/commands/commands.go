@@ -24,8 +24,9 @@ type Env struct {
 	Sessions *session.Manager
 	// Policy reads the browsers' policies for hello; policy.Read in production.
 	Policy func(ctx context.Context) policy.Report
-	// ClosedBrowsers reports whether the logon/logoff clean will purge what closed browsers keep
-	// (scope all and the hook installed); nil: no.
+	// ClosedBrowsers reports whether the logon/logoff clean will remove what closed browsers keep
+	// (the hook installed: scope all purges the closed profiles, scope session removes what the
+	// accompaniment wrote there); nil: no.
 	ClosedBrowsers func() bool
 }
 

@@ -120,6 +120,10 @@ type Report struct {
 	// BrowserStores is set by `tablerase clean` in scope all: saved passwords, autofill and site
 	// data of browser profiles that were not running.
 	BrowserStores *StepReport `json:"browser_stores,omitempty"`
+	// BrowserResidue is set by `tablerase clean` in scope session: what the last accompaniments
+	// wrote in browser profiles that were not running (caches, session restore, LevelDB logs,
+	// DOM caches).
+	BrowserResidue *StepReport `json:"browser_residue,omitempty"`
 }
 
 // FilesReport sums the watched folders.
@@ -208,6 +212,8 @@ func Overall(r Report) string {
 	case r.Files.Status != StatusClean || !StepOK(r.Clipboard) || !StepOK(r.RecentDocuments):
 		return StatusPartial
 	case r.BrowserStores != nil && !StepOK(*r.BrowserStores):
+		return StatusPartial
+	case r.BrowserResidue != nil && !StepOK(*r.BrowserResidue):
 		return StatusPartial
 	}
 	return StatusClean

@@ -315,9 +315,11 @@ func configChecks(in Inputs) []Check {
 	return out
 }
 
-// hookCheck: the logon/logoff `tablerase clean` finishes an accompaniment cut short and, in scope
-// "all", clears what closed browsers keep. Without it nothing breaks at once, so it never fails
-// the diagnosis: it warns on a public computer (scope all), informs otherwise.
+// hookCheck: the logon/logoff `tablerase clean` finishes an accompaniment cut short and clears what
+// closed browsers keep: in scope "all" their stores and site data, in scope "session" what the
+// accompaniment wrote in their files (caches, session restore, LevelDB logs, DOM caches), which
+// no extension API removes. Without it nothing breaks at once, so it never fails the diagnosis:
+// it warns on a public computer (scope all), informs otherwise.
 func hookCheck(in Inputs) Check {
 	c := Check{ID: "hook", Status: OK,
 		FR: "Nettoyage à l'ouverture de session installé", EN: "Logon clean-up installed"}
@@ -354,8 +356,8 @@ func hookCheck(in Inputs) Check {
 			c.Status = Warn
 		}
 	}
-	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, un accompagnement interrompu n'est terminé qu'au prochain lancement du navigateur, et ce que les navigateurs fermés gardent n'est pas effacé."
-	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what closed browsers keep is not erased.`
+	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, un accompagnement interrompu n'est terminé qu'au prochain lancement du navigateur, et ce que les navigateurs gardent dans leurs fichiers après l'accompagnement (caches, onglets, copies hors ligne des sites) n'est pas effacé."
+	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what browsers keep in their files after an accompaniment (caches, tabs, the sites' offline copies) is not erased.`
 	return c
 }
 

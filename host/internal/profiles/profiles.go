@@ -3,7 +3,9 @@
 // the OS logon/logoff hooks: Chrome ignores the extension API's "passwords" since version 144, so a
 // password a person saved despite the policies can only go while the browser is closed; and what a
 // browser keeps in its files after the extension's removals (LevelDB logs, session restore, DOM
-// caches: see sitedata.go) can only go then too.
+// caches: see sitedata.go) can only go then too. In scope "session" (the aidant's own computer)
+// the profile is the aidant's, and Residue (residue.go) removes only what an accompaniment wrote
+// there, keeping the aidant's Local Storage through MarkLogs (leveldb.go).
 //
 // Three rules, each tested:
 //   - never while the browser runs: a profile whose browser holds its lock (Chromium's
@@ -72,6 +74,31 @@ var roots = map[string]map[policy.Browser]string{
 // Purge removes the stores of every profile of every supported browser of the user described by
 // env, skipping running ones. It honours ctx between files.
 func Purge(ctx context.Context, env policy.Env) Result {
+	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
+		stores := chromiumStores
+		if b.IsFirefox() {
+			stores = firefoxStores
+		}
+		removed, failed := removeStores(root, name, stores)
+		r.Removed += removed
+		r.Failed += failed
+		removed, failed = removeSiteData(ctx, b, root, cacheRoot, name)
+		r.SiteData += removed
+		r.Failed += failed
+	})
+}
+
+// eachClosedProfile calls do for every profile, of every supported browser of the user described
+// by env, whose browser is not running; running ones are counted and skipped. root is the
+// browser's profiles folder, cacheRoot the folder beside it holding the profiles' disk caches
+// ("" when the profile holds its own), name the profile's folder name.
+func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+	return eachProfile(ctx, env, false, do)
+}
+
+// eachProfile is eachClosedProfile, or with running true every profile, its browser running or
+// not (for reading only).
+func eachProfile(ctx context.Context, env policy.Env, running bool, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
 	table := roots[osName(env)]
 	for _, b := range policy.All {
@@ -83,7 +110,7 @@ func Purge(ctx context.Context, env policy.Env) Result {
 		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
 			cacheRoot = env.Path(c)
 		}
-		purgeRoot(ctx, b, env.Path(root), cacheRoot, &r)
+		visitRoot(ctx, b, env.Path(root), cacheRoot, running, &r, do)
 	}
 	return r
 }
@@ -96,13 +123,14 @@ func osName(env policy.Env) string {
 	return env.OS
 }
 
-func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r *Result) {
+func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, running bool, r *Result,
+	do func(b policy.Browser, root, cacheRoot, name string, r *Result)) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account
 	}
 	// Chromium's lock is per user-data folder (all its profiles); Firefox's per profile.
-	if !b.IsFirefox() && chromiumRunning(root) {
+	if !running && !b.IsFirefox() && chromiumRunning(root) {
 		for _, e := range entries {
 			if e.IsDir() && isChromiumProfile(root, e.Name()) {
 				r.Profiles++
@@ -118,14 +146,12 @@ func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r 
 		if !e.IsDir() { // a link to a folder is not a profile: DirEntry does not follow links
 			continue
 		}
-		stores := chromiumStores
 		if b.IsFirefox() {
 			if !isFirefoxProfile(root, e.Name()) {
 				continue
 			}
-			stores = firefoxStores
 			r.Profiles++
-			if firefoxRunning(filepath.Join(root, e.Name())) {
+			if !running && firefoxRunning(filepath.Join(root, e.Name())) {
 				r.Running++
 				continue
 			}
@@ -135,12 +161,7 @@ func purgeRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, r 
 			}
 			r.Profiles++
 		}
-		removed, failed := removeStores(root, e.Name(), stores)
-		r.Removed += removed
-		r.Failed += failed
-		removed, failed = removeSiteData(ctx, b, root, cacheRoot, e.Name())
-		r.SiteData += removed
-		r.Failed += failed
+		do(b, root, cacheRoot, e.Name(), r)
 	}
 }
 
@@ -150,6 +171,12 @@ func isChromiumProfile(root, name string) bool {
 
 func isFirefoxProfile(root, name string) bool {
 	return regularFile(filepath.Join(root, name, "prefs.js")) || regularFile(filepath.Join(root, name, "times.json"))
+}
+
+// readDir lists dir without following links below it; nil when it cannot be read.
+func readDir(dir string) []os.DirEntry {
+	entries, _ := os.ReadDir(dir)
+	return entries
 }
 
 func regularFile(p string) bool {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/windows"
 
@@ -146,5 +147,60 @@ func TestPurgeWindowsNeverFollowsLinks(t *testing.T) {
 	}
 	if r.Failed != 1 || r.Removed != 0 {
 		t.Fatalf("Purge = %+v, want the linked store reported as failed", r)
+	}
+}
+
+// Scope session's residue in the Windows layouts: Chrome's cache inside the profile, Firefox's
+// cache under LocalAppData; what the accompaniment wrote goes, the aidant's older data and stores
+// stay, a running browser keeps everything.
+func TestResidueWindowsLayouts(t *testing.T) {
+	a := newWinAccount(t)
+	since := time.Now().Add(-time.Hour)
+	old := func(p string) string {
+		t.Helper()
+		at := since.Add(-24 * time.Hour)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	chrome := filepath.Join(a.local, "Google", "Chrome", "User Data", "Default")
+	a.file(filepath.Join(chrome, "Preferences"), "{}")
+	gone := []string{
+		a.file(filepath.Join(chrome, "Cache", "Cache_Data", "f_000001"), "numéro fiscal"),
+		a.file(filepath.Join(chrome, "Sessions", "Session_13439927248691519"), "titre"),
+		a.file(filepath.Join(chrome, "shared_proto_db", "000003.log"), "attestation.pdf"),
+	}
+	kept := []string{
+		a.file(filepath.Join(chrome, "Cookies"), "x"),
+		a.file(filepath.Join(chrome, "Login Data"), "x"),
+		old(a.file(filepath.Join(chrome, "Sessions", "Session_13000000000000000"), "aidant")),
+		old(a.file(filepath.Join(chrome, "Local Storage", "leveldb", "000005.ldb"), "aidant")),
+	}
+	edge := filepath.Join(a.local, "Microsoft", "Edge", "User Data")
+	a.file(filepath.Join(edge, "Default", "Preferences"), "{}")
+	kept = append(kept, a.file(filepath.Join(edge, "Default", "Sessions", "Session_1"), "x"))
+	holdOpen(t, filepath.Join(edge, "lockfile"))
+	ff := filepath.Join(a.roaming, "Mozilla", "Firefox", "Profiles", "abcd.default-release")
+	a.file(filepath.Join(ff, "prefs.js"), "")
+	gone = append(gone,
+		a.file(filepath.Join(ff, "sessionstore-backups", "recovery.jsonlz4"), "x"),
+		a.file(filepath.Join(ff, "storage", "default", "https+++www.caf.fr", "cache", "caches.sqlite"), "x"),
+		a.file(filepath.Join(a.local, "Mozilla", "Firefox", "Profiles", "abcd.default-release", "cache2", "entries", "AB12"), "x"))
+	kept = append(kept, a.file(filepath.Join(ff, "cookies.sqlite"), "x"), a.file(filepath.Join(ff, "logins.json"), "x"))
+
+	r := Residue(context.Background(), a.env(), Window{Since: since})
+	for _, p := range gone {
+		if exists(p) {
+			t.Errorf("left: %s", strings.TrimPrefix(p, a.home))
+		}
+	}
+	for _, p := range kept {
+		if !exists(p) {
+			t.Errorf("removed %s, which is the aidant's", strings.TrimPrefix(p, a.home))
+		}
+	}
+	if r.Running != 1 || r.Failed != 0 || r.Removed != 0 || r.SiteData < len(gone) {
+		t.Fatalf("Residue = %+v", r)
 	}
 }

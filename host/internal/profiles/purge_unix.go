@@ -3,6 +3,8 @@
 package profiles
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -41,6 +43,70 @@ func removeStores(root, name string, stores []string) (removed, failed int) {
 		removed++
 	}
 	return removed, failed
+}
+
+// openBelow opens the folder root/rel... : root by its path, each component of rel relative to
+// its parent's handle and never through a link.
+func openBelow(root string, rel []string) (int, error) {
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	for _, c := range rel {
+		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		unix.Close(fd)
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
+}
+
+// fileIdentity returns the identity (device, inode) and length of the regular file name in
+// root/rel..., never following a link.
+func fileIdentity(root string, rel []string, name string) (id []byte, size int64, ok bool) {
+	dfd, err := openBelow(root, rel)
+	if err != nil {
+		return nil, 0, false
+	}
+	defer unix.Close(dfd)
+	var st unix.Stat_t
+	if unix.Fstatat(dfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, 0, false
+	}
+	return statID(&st), st.Size, true
+}
+
+func statID(st *unix.Stat_t) []byte {
+	id := make([]byte, 16)
+	binary.LittleEndian.PutUint64(id, uint64(st.Dev))
+	binary.LittleEndian.PutUint64(id[8:], uint64(st.Ino))
+	return id
+}
+
+// truncateLog cuts the log name in root/rel... back to its last whole record within limit, if it
+// is still the file id names (opened without following a link, checked through its handle).
+func truncateLog(root string, rel []string, name string, id []byte, limit int64) error {
+	dfd, err := openBelow(root, rel)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(dfd)
+	fd, err := unix.Openat(dfd, name, unix.O_RDWR|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), "log")
+	defer f.Close()
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG || !bytes.Equal(statID(&st), id) {
+		return errNotSame
+	}
+	return f.Truncate(wholeRecordsEnd(f, limit))
 }
 
 // chromiumRunning: Chromium keeps a SingletonLock symlink "<hostname>-<pid>" in the user-data

@@ -11,6 +11,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/contract"
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -48,12 +49,22 @@ func (m *Manager) End(ctx context.Context) (Report, error) {
 // Clean is `tablerase clean`, run by OS logon/logoff hooks and by hand: it finishes an active or
 // interrupted session. In scope "all" it also empties the watched folders and clears the traces
 // when there is no session, and purges the password and autofill stores and the site data of
-// browser profiles that are not running. With no session in scope "session" there is nothing it may delete
-// (ErrNoSession).
+// browser profiles that are not running. In scope "session" it then removes from closed browser
+// profiles what the last accompaniments wrote there, and only that (cleanResidue). With no session
+// in scope "session" there is nothing it may delete (ErrNoSession).
 func (m *Manager) Clean(ctx context.Context) (Report, error) {
 	r, err := m.End(ctx)
 	if m.Config.Scope != config.ScopeAll {
-		return r, err
+		if err != nil {
+			return r, err
+		}
+		residue, rerr := m.cleanResidue(ctx)
+		if rerr != nil {
+			return r, rerr
+		}
+		r.BrowserResidue = &residue
+		r.Status = contract.Overall(r)
+		return r, nil
 	}
 	if errors.Is(err, ErrNoSession) || err == nil && r.AlreadyEnded {
 		release, lerr := m.lock(ctx, m.Budgets.Lock)
@@ -82,7 +93,50 @@ func (m *Manager) purgeStores(ctx context.Context) StepReport {
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
 	defer cancel()
-	res := m.Steps.PurgeStores(ctx)
+	return profilesStep(m.Steps.PurgeStores(ctx))
+}
+
+// cleanResidue runs scope session's closed-browser step for the accompaniments whose residue is
+// still pending (state.residue), under the session lock, and records when it is all gone:
+// every profile closed and nothing failed. A browser left open keeps it pending for the next
+// clean (logon, logoff).
+func (m *Manager) cleanResidue(ctx context.Context) (StepReport, error) {
+	if m.Steps.Residue == nil {
+		return StepReport{Status: "disabled"}, nil
+	}
+	release, err := m.lock(ctx, m.Budgets.Lock)
+	if err != nil {
+		return StepReport{}, err
+	}
+	defer release()
+	st, err := m.load()
+	if err != nil {
+		return StepReport{}, err
+	}
+	w := st.residue()
+	if w.Since.IsZero() || st.Phase != PhaseEnded && st.Phase != PhaseEnding {
+		return StepReport{Status: "nothing"}, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
+	res := m.Steps.Residue(sctx, w)
+	timedOut := sctx.Err() != nil
+	cancel()
+	rep := profilesStep(res)
+	if timedOut && rep.Status != "failed" {
+		rep = StepReport{Status: "failed", Code: "timeout", Removed: rep.Removed}
+	}
+	m.log().BrowserStep("browser_residue", rep.Status, rep.Code, rep.Removed)
+	if res.Failed == 0 && res.Running == 0 && !timedOut {
+		st.ResidueCleared = true
+		if err := m.save(st); err != nil {
+			m.log().Failure("clean", "state_write")
+		}
+	}
+	return rep, nil
+}
+
+// profilesStep turns a closed-profile step's counts into its report.
+func profilesStep(res profiles.Result) StepReport {
 	removed := res.Removed + res.SiteData
 	switch {
 	case res.Failed > 0:

@@ -59,6 +59,13 @@ type Steps struct {
 	// PurgeStores removes the password and autofill stores and the site data of browser profiles
 	// that are not running; only `tablerase clean` in scope "all" calls it.
 	PurgeStores func(ctx context.Context) profiles.Result
+	// Residue removes from browser profiles that are not running what an accompaniment begun at
+	// since can have written there (caches, session restore, LevelDB logs, DOM caches), and only
+	// that; only `tablerase clean` in scope "session" calls it.
+	Residue func(ctx context.Context, w profiles.Window) profiles.Result
+	// MarkLogs records the browsers' Local Storage logs when an accompaniment starts (scope
+	// "session"), so that Residue keeps what the aidant wrote there before.
+	MarkLogs func(ctx context.Context, key []byte) []profiles.LogMark
 }
 
 // DefaultSteps are the real actions.
@@ -70,6 +77,12 @@ func DefaultSteps() Steps {
 		MarkRecent:     traces.MarkRecent,
 		ClearRecent:    traces.ClearRecent,
 		PurgeStores:    func(ctx context.Context) profiles.Result { return profiles.Purge(ctx, policy.NativeEnv()) },
+		Residue: func(ctx context.Context, w profiles.Window) profiles.Result {
+			return profiles.Residue(ctx, policy.NativeEnv(), w)
+		},
+		MarkLogs: func(ctx context.Context, key []byte) []profiles.LogMark {
+			return profiles.MarkLogs(ctx, policy.NativeEnv(), key)
+		},
 	}
 }
 

@@ -27,6 +27,9 @@ func testSteps() Steps {
 		return traces.Outcome{Status: "cleared", Removed: 2}
 	}
 	s.PurgeStores = func(context.Context) profiles.Result { return profiles.Result{Profiles: 1, Removed: 3} }
+	// Never the real profiles of the machine running the tests.
+	s.Residue = func(context.Context, profiles.Window) profiles.Result { return profiles.Result{} }
+	s.MarkLogs = func(context.Context, []byte) []profiles.LogMark { return nil }
 	return s
 }
 

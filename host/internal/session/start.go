@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tablerase/tablerase/host/internal/contract"
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -42,6 +43,7 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	}
 	m.removeLeftovers()
 
+	pending := st.residue()
 	st = &state{Version: stateVersion, ID: uuid.NewString(), StartedAt: m.now().UTC(), Scope: string(m.Config.Scope),
 		Phase: PhaseActive, Key: make([]byte, 32)}
 	if st.Scope == "" {
@@ -52,6 +54,9 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	}
 	sctx, cancel := context.WithTimeout(ctx, m.Budgets.Snapshot)
 	defer cancel()
+	if err := m.openResidueWindow(sctx, st, pending); err != nil {
+		return Started{}, err
+	}
 	entries := 0
 	for _, f := range m.Config.Folders {
 		fs := folderState{ID: folderID(st.Key, f.Path), Label: f.Label}
@@ -84,6 +89,27 @@ func (m *Manager) Start(ctx context.Context) (Started, error) {
 	}
 	m.log().SessionStart(st.ID, st.Scope, len(st.Folders), entries, false, time.Since(t0))
 	return Started{SessionID: st.ID, StartedAt: st.StartedAt, Scope: st.Scope, Folders: len(st.Folders)}, nil
+}
+
+// openResidueWindow records in st where the browser residue of this accompaniment begins: the
+// previous accompaniment's window while its residue is still pending (a later start would miss
+// what it wrote), else now, with the browsers' Local Storage logs as they are now (scope session
+// only: scope all purges the closed profiles whole).
+func (m *Manager) openResidueWindow(ctx context.Context, st *state, pending profiles.Window) error {
+	if !pending.Since.IsZero() && pending.Since.Before(st.StartedAt) {
+		st.ResidueSince, st.ResidueKey, st.ResidueLogs = pending.Since, pending.Key, pending.Logs
+		return nil
+	}
+	st.ResidueSince = st.StartedAt
+	if st.Scope != "session" || m.Steps.MarkLogs == nil {
+		return nil
+	}
+	st.ResidueKey = make([]byte, 32)
+	if _, err := rand.Read(st.ResidueKey); err != nil {
+		return err
+	}
+	st.ResidueLogs = m.Steps.MarkLogs(ctx, st.ResidueKey)
+	return nil
 }
 
 // reasonOf turns an error into a short code for reports and logs (never its text, which may

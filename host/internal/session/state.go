@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
@@ -38,6 +39,31 @@ type state struct {
 	Folders   []folderState     `json:"folders"`
 	Recent    traces.RecentMark `json:"recent"`
 	Report    *Report           `json:"report,omitempty"`
+	// ResidueSince is the start of the earliest accompaniment whose residue in closed browser
+	// profiles (scope session: see profiles.Residue) has not been cleared yet. Start carries it
+	// over from the previous session while that residue is pending, so an accompaniment followed
+	// by another before any logoff is not forgotten. Zero in states written by older hosts:
+	// StartedAt stands for it. ResidueCleared is set once a clean found every profile closed and
+	// removed all of it, so that later cleans leave what the aidant's own browsing wrote since.
+	ResidueSince   time.Time `json:"residue_since,omitzero"`
+	ResidueCleared bool      `json:"residue_cleared,omitempty"`
+	// ResidueLogs are the browsers' Local Storage logs as they were at ResidueSince (keyed
+	// digests of their identity under ResidueKey, and lengths): what the aidant wrote before is
+	// kept, what came after goes (profiles.MarkLogs).
+	ResidueKey  []byte             `json:"residue_key,omitempty"`
+	ResidueLogs []profiles.LogMark `json:"residue_logs,omitempty"`
+}
+
+// residue returns the window of the residue still to clear from closed browser profiles; its
+// Since is zero when there is none.
+func (st *state) residue() profiles.Window {
+	switch {
+	case st.Phase == PhaseNone || st.ResidueCleared:
+		return profiles.Window{}
+	case st.ResidueSince.IsZero():
+		return profiles.Window{Since: st.StartedAt} // written by an older host: no marks
+	}
+	return profiles.Window{Since: st.ResidueSince, Key: st.ResidueKey, Logs: st.ResidueLogs}
 }
 
 type folderState struct {

@@ -37,7 +37,7 @@ type identity struct {
 	ino   [16]byte // inode (Unix, little-endian in the first 8 bytes) or 64/128-bit file id (Windows)
 	kind  kind
 	size  int64  // bytes, files and links
-	mtime int64  // modification / last-write time in ns since the Unix epoch, files and links
+	mtime int64  // modification / last-write time in ns since the Unix epoch (a directory's is not digested)
 	mnt   uint64 // Linux mount id (statx STATX_MNT_ID), 0 where unknown
 	btime int64  // birth (creation) time in ns since the Unix epoch, 0 where the file system has none
 }

@@ -3,6 +3,7 @@ package wipe
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/tablerase/tablerase/host/internal/contract"
 )
@@ -67,7 +68,31 @@ func Wipe(ctx context.Context, root string, scope Scope, snap *Snapshot, key []b
 // root stays. It is how a closed browser's site data goes from its profile folder.
 func RemoveNamed(ctx context.Context, root string, match func(name string) bool) Result {
 	w, _, _ := newWiper(ctx, ScopeAll, nil, nil)
-	w.only = match
+	w.only = func(e entry) bool { return match(entryName(e.name)) }
+	return w.runPath(root)
+}
+
+// Child is what RemoveUnder's choice is made on: an entry as listed, never its contents and never
+// what a link points to.
+type Child struct {
+	Name    string
+	Dir     bool      // a directory (a link to one is not: Dir is false for every link)
+	ModTime time.Time // last modification; for a directory, of its list of entries
+}
+
+// RemoveUnder removes, from every folder reached from root through path, the children match
+// chooses, each with everything under it. path[i] chooses which sub-directories to enter at depth
+// i: each is opened relative to its parent's handle and checked to be the directory listed (never
+// a link, never another mount). Root is opened by its path, as in RemoveNamed; nothing outside the
+// chosen children is removed, and a folder of the path that does not exist is simply not there.
+// It is how the residue of one accompaniment goes from a closed profile: the children written
+// after a given time, under folders such as storage/default/<origin>.
+func RemoveUnder(ctx context.Context, root string, path []func(name string) bool, match func(Child) bool) Result {
+	w, _, _ := newWiper(ctx, ScopeAll, nil, nil)
+	w.path = path
+	w.only = func(e entry) bool {
+		return match(Child{Name: entryName(e.name), Dir: e.id.kind == kindDir, ModTime: time.Unix(0, e.id.mtime)})
+	}
 	return w.runPath(root)
 }
 
@@ -82,7 +107,8 @@ type wiper struct {
 	snap     *Snapshot
 	dg       *digester
 	hooks    hooks
-	only     func(name string) bool // RemoveNamed: the root's children to remove; nil: all
+	only     func(e entry) bool       // RemoveNamed, RemoveUnder: the children to remove; nil: all
+	path     []func(name string) bool // RemoveUnder: the folders to go through before choosing
 	res      Result
 	timedOut bool
 	// undecided: some entry could not be judged (no birth time) and was kept.
@@ -139,7 +165,7 @@ func (w *wiper) run(root dir) Result {
 			return w.res
 		}
 	}
-	if _, err := w.walk(root, 0); err != nil {
+	if err := w.descend(root, 0); err != nil {
 		w.res.fail(reason(err))
 		w.res.Status = StatusFailed
 		return w.res
@@ -187,7 +213,7 @@ func (w *wiper) walk(d dir, depth int) (left leftover, err error) {
 			left.other = true
 			return left, nil
 		}
-		if depth == 0 && w.only != nil && !w.only(entryName(e.name)) {
+		if depth == len(w.path) && w.only != nil && !w.only(e) {
 			continue
 		}
 		keep, opaque := w.keep(e.id)
@@ -230,6 +256,44 @@ func (w *wiper) bornBefore(id identity) bool {
 		w.res.fail(ReasonNoBirthTime)
 	}
 	return true
+}
+
+// descend goes through w.path from d (at depth), entering only directories the path chooses, and
+// walks each folder it leads to. err is set only when d itself cannot be listed.
+func (w *wiper) descend(d dir, depth int) error {
+	if depth == len(w.path) {
+		_, err := w.walk(d, depth)
+		return err
+	}
+	list, err := d.list()
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		if w.ctx.Err() != nil {
+			if !w.timedOut {
+				w.timedOut = true
+				w.res.fail(ReasonTimeout)
+			}
+			return nil
+		}
+		if e.id.kind != kindDir || !w.path[depth](entryName(e.name)) {
+			continue // links, mounts and files are never gone through
+		}
+		sub, err := d.openDir(e.name, e.id)
+		if errors.Is(err, ErrGone) {
+			continue
+		}
+		if err != nil {
+			w.failed(err)
+			continue
+		}
+		if err := w.descend(sub, depth+1); err != nil {
+			w.failed(err)
+		}
+		sub.close()
+	}
+	return nil
 }
 
 type leftover struct{ kept, other bool }

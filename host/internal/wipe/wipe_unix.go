@@ -110,9 +110,9 @@ func statIdentity(st *unix.Stat_t) identity {
 	default:
 		id.kind = kindOther
 	}
+	id.mtime = st.Mtim.Sec*1e9 + int64(st.Mtim.Nsec)
 	if id.kind != kindDir {
 		id.size = st.Size
-		id.mtime = st.Mtim.Sec*1e9 + int64(st.Mtim.Nsec)
 	}
 	return id
 }

@@ -102,7 +102,7 @@ func (d *winDir) parse(buf []byte, extd bool, out []entry) []entry {
 			name := string(r[nameOff : nameOff+nameLen])
 			if name != ".\x00" && name != ".\x00.\x00" {
 				if id.kind == kindDir {
-					id.size, id.mtime = 0, 0
+					id.size = 0
 				}
 				out = append(out, entry{name: name, id: id})
 			}
@@ -262,6 +262,7 @@ func handleIdentity(h windows.Handle) (identity, error) {
 	if basic.CreationTime > 0 {
 		id.btime = filetimeNs(basic.CreationTime)
 	}
+	id.mtime = filetimeNs(basic.LastWriteTime)
 	if id.kind == kindDir {
 		return id, nil
 	}
@@ -269,7 +270,7 @@ func handleIdentity(h windows.Handle) (identity, error) {
 	if err := windows.GetFileInformationByHandleEx(h, windows.FileStandardInfo, (*byte)(unsafe.Pointer(&std)), uint32(unsafe.Sizeof(std))); err != nil {
 		return id, mapWinErr(err)
 	}
-	id.size, id.mtime = std.EndOfFile, filetimeNs(basic.LastWriteTime)
+	id.size = std.EndOfFile
 	return id, nil
 }
 
