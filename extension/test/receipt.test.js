@@ -138,6 +138,23 @@ test('Firefox outside private windows: the offline copies it keeps are said, not
   assert.equal(lineOf(buildReceipt(base()), 'offline'), undefined, 'no such line where the browser clears them');
 });
 
+// Chromium keeps some of the session in its files until it closes (LevelDB logs, session restore,
+// download records): the receipt says they go at the computer's logoff only when the host reports
+// that clean installed here (session.end closed_browsers), and never in Firefox (its own line).
+test('Chromium: what goes only after the browser closes is said when the logoff clean is installed', () => {
+  const hook = { ok: true, value: { ...golden('session-end-closed-browsers'), session_id: 'sid-1' } };
+  assert.equal(hook.value.closed_browsers, true, 'the golden carries the field');
+  assert.equal(hostOk.value.closed_browsers, false, 'the golden without the hook says false');
+  const chromium = buildReceipt({ ...base(), passwords: 'policy', passwordsPolicy: true, host: hook });
+  assert.deepEqual(lineOf(chromium, 'afterClose'), { id: 'afterClose', status: 'notice', key: 'receiptBrowserFilesLater', subs: [] });
+  assert.equal(chromium.status, 'clean');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'policy', passwordsPolicy: true }), 'afterClose'), undefined,
+    'no hook on this computer: nothing promised');
+  assert.equal(lineOf(buildReceipt({ ...base(), host: hook }), 'afterClose'), undefined, 'Firefox: its offline line says it');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'policy', host: { ok: false, code: 'timeout' } }), 'afterClose'), undefined,
+    'no answer from the host: nothing known');
+});
+
 // Issue 16, case 6: « fichiers : rien à supprimer » must never come from a report of another session.
 test('files: unverified without a host session id, saying why the start failed', () => {
   const none = { ...hostOk, value: { ...hostOk.value, session_id: 'previous', already_ended: true, files: { status: 'clean', removed: 0 } } };

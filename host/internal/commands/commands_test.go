@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func TestErrorsMapToStableCodes(t *testing.T) {
@@ -87,5 +90,41 @@ func TestHelloClosedBrowsersCapability(t *testing.T) {
 		if has != on {
 			t.Errorf("ClosedBrowsers %v: capabilities %v", on, caps)
 		}
+	}
+}
+
+// session.end says closed_browsers exactly when the host says this computer's logoff clean is
+// installed: the receipt's « after the browser closes » lines rest on it.
+func TestSessionEndSaysWhetherTheLogoffCleanRuns(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		dir := testenv.TempDir(t)
+		m := &session.Manager{Dir: dir, Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+			Config: config.Config{Scope: config.ScopeSession}}
+		env := &Env{Version: "test", OS: "linux", Config: m.Config, Sessions: m,
+			ClosedBrowsers: func() bool { return on }}
+		if _, err := env.sessionStart(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		res, err := env.sessionEnd(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(res)
+		var got struct {
+			ClosedBrowsers *bool `json:"closed_browsers"`
+		}
+		if err := json.Unmarshal(b, &got); err != nil || got.ClosedBrowsers == nil || *got.ClosedBrowsers != on {
+			t.Errorf("ClosedBrowsers %v: session.end result %s", on, b)
+		}
+	}
+	// No way to tell (nil): never claimed.
+	m := &session.Manager{Dir: testenv.TempDir(t), Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+		Config: config.Config{Scope: config.ScopeSession}}
+	env := &Env{Version: "test", Config: m.Config, Sessions: m}
+	if _, err := env.sessionStart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := env.sessionEnd(context.Background()); err != nil || res.(session.Report).ClosedBrowsers {
+		t.Errorf("no ClosedBrowsers: %+v, %v", res, err)
 	}
 }
