@@ -111,8 +111,11 @@ export function buildReceipt(r) {
   if (pages.length) lines.push({ ...line('logoutPage', NOTICE, 'receiptLogoutPageFailed', [pages.join(', ')]), sites: pages.length });
   // 1c. Webmail in scope `session` (plan.js keepsOwnSessions): what dates from the accompaniment is
   //     removed, an older session (the aidant's) kept; not verifiable by cookie, so said, by name.
-  const mail = (r.webmailKept || []).map((s) => s.name);
+  //     A company account shared by many services (La Poste's) gets the same, in its own words.
+  const mail = (r.webmailKept || []).filter((s) => s.kind !== 'account').map((s) => s.name);
   if (mail.length) lines.push({ ...line('webmail', NOTICE, 'receiptWebmailSession', [mail.join(', ')]), sites: mail.length });
+  const accounts = (r.webmailKept || []).filter((s) => s.kind === 'account').map((s) => s.name);
+  if (accounts.length) lines.push({ ...line('account', NOTICE, 'receiptAccountSession', [accounts.join(', ')]), sites: accounts.length });
 
   // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere (nor
   //    any of another site visited, where the extension can read them).
@@ -330,7 +333,7 @@ function notTracked(startCode, browserRemoved = 0) {
  */
 export function withoutNames(receipt) {
   const NAMED = { receiptLogout: 'receiptLogoutCount', receiptLogoutFailed: 'receiptLogoutFailedCount', receiptLogoutUnverified: 'receiptLogoutUnverifiedCount', receiptLogoutPageFailed: 'receiptLogoutPageFailedCount',
-    receiptWebmailSession: 'receiptWebmailSessionCount' };
+    receiptWebmailSession: 'receiptWebmailSessionCount', receiptAccountSession: 'receiptAccountSessionCount' };
   return {
     ...receipt,
     lines: (receipt.lines || []).map((l) => (NAMED[l.key]

@@ -138,6 +138,17 @@ test('Firefox outside private windows: the offline copies it keeps are said, not
   assert.equal(lineOf(buildReceipt(base()), 'offline'), undefined, 'no such line where the browser clears them');
 });
 
+test('a shared account kept in scope session (La Poste) is named in its own words, apart from webmail', () => {
+  const r = buildReceipt({ ...base(), webmailKept: [{ id: 'gmail', name: 'Google (Gmail)', kind: 'webmail' },
+    { id: 'laposte-idn', name: 'La Poste', kind: 'account' }] });
+  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Google (Gmail)'], sites: 1 });
+  assert.deepEqual(lineOf(r, 'account'), { id: 'account', status: 'notice', key: 'receiptAccountSession', subs: ['La Poste'], sites: 1 });
+  assert.equal(r.status, 'clean');
+  assert.deepEqual(withoutNames(r).lines.find((l) => l.id === 'account'), { id: 'account', status: 'notice', key: 'receiptAccountSessionCount', subs: ['1'], sites: 1 },
+    'the copy kept on disk counts, never names');
+  assert.equal(lineOf(buildReceipt({ ...base(), webmailKept: [{ id: 'laposte-idn', name: 'La Poste', kind: 'account' }] }), 'webmail'), undefined);
+});
+
 // Chromium keeps some of the session in its files until it closes (LevelDB logs, session restore,
 // download records): the receipt says they go at the computer's logoff only when the host reports
 // that clean installed here (session.end closed_browsers), and never in Firefox (its own line).
