@@ -363,8 +363,8 @@ func hookCheck(in Inputs) Check {
 		c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what browsers keep in their files after an accompaniment (passwords, site data, caches, tabs, the sites' offline copies) is not erased.`
 		return c
 	}
-	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, ce que le navigateur a écrit dans ses fichiers pendant l'accompagnement (caches, onglets fermés, copies hors ligne des sites) reste sur l'ordinateur après sa fermeture, jusqu'au prochain lancement du navigateur avec Table rase. Les cookies, mots de passe et données des sites de l'aidant ne sont jamais touchés."
-	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it, what the browser wrote in its files during the accompaniment (caches, closed tabs, the sites' offline copies) stays on the computer after the browser closes, until the browser next starts with Table rase. The aidant's own cookies, passwords and site data are never touched.`
+	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, ce que le navigateur a écrit dans ses fichiers pendant l'accompagnement (caches, onglets fermés, copies hors ligne des sites) n'est effacé que si Table rase le voit se fermer dans les 12 heures qui suivent la fin de l'accompagnement ; après un arrêt brutal de l'ordinateur ou une fermeture de session avant, il reste. Les cookies, mots de passe et données des sites de l'aidant ne sont jamais touchés."
+	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it, what the browser wrote in its files during the accompaniment (caches, closed tabs, the sites' offline copies) is only erased if Table rase sees the browser close within 12 hours of the end of the accompaniment; after the computer is switched off abruptly or the session is closed before, it stays. The aidant's own cookies, passwords and site data are never touched.`
 	return c
 }
 
