@@ -271,20 +271,24 @@ export function trustCA(dir, caPath) {
  * sites' throwaway CA is a trusted root of the profile's own certificate database (cert9.db):
  * no certificate error is ignored, and service workers register as on a real site.
  */
-export async function launchFirefox(h, sites, { display } = {}) {
-  const browser = await startFirefox(h, sites, display);
+export async function launchFirefox(h, sites, { display, headful = false, prefs = {}, args = [] } = {}) {
+  const browser = await startFirefox(h, sites, display, prefs, { headful, args });
   return firefoxDriver(browser, await browser.installExtension(EXT_DIR));
 }
 
-/** firefox-esr on the test profile, the fake sites' CA trusted, over WebDriver BiDi. */
-function startFirefox(h, sites, display, prefs = {}) {
+/**
+ * firefox-esr on the test profile, the fake sites' CA trusted, over WebDriver BiDi; headful (on
+ * `display`, an Xvfb of ours) for a real toolbar a test clicks as a person does.
+ */
+function startFirefox(h, sites, display, prefs = {}, { headful = false, args = [] } = {}) {
   trustCA(h.profile, sites.caPath);
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless: !headful,
+    defaultViewport: headful ? null : undefined,
     userDataDir: h.profile,
-    args: ['--remote-allow-system-access'],
+    args: ['--remote-allow-system-access', ...args],
     extraPrefsFirefox: firefoxPrefs(h, sites, prefs),
     env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
   });
