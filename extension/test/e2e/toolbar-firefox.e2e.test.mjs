@@ -209,6 +209,7 @@ test('firefox, real toolbar: « Fin d\'accompagnement » clicked in the real pop
         heading: document.getElementById('receipt-h').textContent,
         lines: [...document.querySelectorAll('#receipt-lines li')].map((li) => `${li.dataset.line} ${li.className}: ${li.textContent}`),
         text: document.body.innerText,
+        history: (await browser.history.search({ text: '', startTime: 0, maxResults: 1000 })).map((x) => x.url),
       };
     });
     t.diagnostic(`receipt page: ${shown.heading} | ${shown.lines.join(' | ')}`);
@@ -219,6 +220,10 @@ test('firefox, real toolbar: « Fin d\'accompagnement » clicked in the real pop
     assert.equal(shown.status, 'clean', shown.lines.join('\n'));
     assert.equal(shown.heading, 'Vos données ont été effacées de cet ordinateur');
     assert.ok(shown.lines.some((l) => /^logout ok:.*CAF/.test(l)), 'the receipt names the administration site used');
+    // The receipt page itself is not in the history (the verification ignores the extension's
+    // origin either way; here it is seen), nor anything of the person's site.
+    assert.deepEqual(shown.history.filter((u) => u.startsWith('moz-extension://') || u.includes(SITES.caf.host)), [],
+      `history: ${shown.history.join(' ')}`);
     for (const [label, v] of [['name', persona.fullName], ['login', persona.login.caf], ['tax number', persona.taxNumber]]) {
       assert.ok(!shown.text.includes(v), `the receipt page shows no ${label}`);
     }
