@@ -10,9 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
-import { cannotRun, CHROMIUM, deferrer, endAccompaniment, FIREFOX, launchChromium, launchFirefox, makeHome, sleep } from './harness.mjs';
+import { cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, setUp, sleep } from './harness.mjs';
 import { forensics, visit } from './scenario.mjs';
 
 const BROWSERS = {
@@ -43,17 +41,9 @@ function afterExitSteps(h) {
 for (const kind of ['chromium', 'firefox']) {
   test(`${kind}: without the logoff hook, the accompaniment's residue goes when the browser exits, with no clean run`,
     { skip: BROWSERS[kind].skip, timeout: 180000 }, async (t) => {
-      const defer = deferrer(t);
-      const persona = makePersona();
-      const h = makeHome(kind);
-      if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-      else t.diagnostic(`kept: ${h.root}`);
-      const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-      defer(() => sites.close());
-      const d = await BROWSERS[kind].launch(h, sites);
-      defer(() => d.browser.close().catch(() => {}));
+      const { persona, h, d } = await setUp(t, kind, { launch: BROWSERS[kind].launch });
       const popup = await d.openPopup();
-      await visit(d, h, persona, { popup });
+      await visit(d, h, persona, { popup, awaitHost: true });
       const receipt = await endAccompaniment(popup);
       t.diagnostic(`receipt: ${receipt.lines.join(' | ')}`);
       assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));

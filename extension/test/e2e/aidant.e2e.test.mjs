@@ -19,10 +19,9 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SITES, startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
+import { SITES } from './fakesites/server.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
-import { cannotRun, CHROMIUM, deferrer, endAccompaniment, FIREFOX, launchChromium, launchFirefox, makeHome, sleep } from './harness.mjs';
+import { cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, setUp, sleep } from './harness.mjs';
 import { forensics, sessionClean, visit } from './scenario.mjs';
 
 const BROWSERS = {
@@ -141,19 +140,13 @@ function aidantDataLeft(kind, h, m) {
 for (const kind of ['chromium', 'firefox']) {
   test(`${kind}: scope session keeps the aidant's own cookies, saved login and local storage; nothing of the person is left`,
     { skip: BROWSERS[kind].skip, timeout: 240000 }, async (t) => {
-      const defer = deferrer(t);
-      const persona = makePersona();
       const m = aidantMarks();
-      const h = makeHome(kind);
-      if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-      else t.diagnostic(`kept: ${h.root}`);
-      const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-      defer(() => sites.close());
+      const world = await setUp(t, kind, { launch: BROWSERS[kind].launch });
+      const { persona, h, sites } = world;
 
       // The aidant's own day before the accompaniment, then the browser closed (the password store
       // is written while it is closed, as the browser leaves it).
-      let d = await BROWSERS[kind].launch(h, sites);
-      defer(() => d.browser.close().catch(() => {}));
+      let { d } = world;
       await aidantUsesMail(d, m);
       await d.browser.close();
       saveAidantLogin(kind, h, m);
@@ -162,9 +155,9 @@ for (const kind of ['chromium', 'firefox']) {
       await sleep(1100); // the accompaniment starts strictly after the aidant's data was written
 
       // The accompaniment, on the same profile.
-      d = await BROWSERS[kind].launch(h, sites);
+      d = world.d = await BROWSERS[kind].launch(h, sites);
       const popup = await d.openPopup();
-      await visit(d, h, persona, { popup });
+      await visit(d, h, persona, { popup, awaitHost: true });
       const receipt = await endAccompaniment(popup);
       t.diagnostic(`receipt: ${receipt.lines.join(' | ')}`);
       assert.equal(receipt.status, 'clean', receipt.lines.join('\n'));

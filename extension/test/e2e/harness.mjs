@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { makePersona } from './fakesites/persona.mjs';
+import { startFakeSites } from './fakesites/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The extension's sources (node_modules, data). */
@@ -469,4 +471,36 @@ export async function probeSite(d, host) {
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+// ---- one test's world -------------------------------------------------------------------------
+
+/**
+ * What most tests begin with: the clean-up list, the person helped, a throwaway home with the host
+ * installed, the fake sites, and (with `launch`) the browser — each undone when the test ends, the
+ * browser first. TABLERASE_E2E_KEEP=1 keeps the home (and says where).
+ * @param {import('node:test').TestContext} t
+ * @param {'chromium'|'firefox'} kind
+ * @param {object} [o]
+ * @param {Function} [o.launch]  launchChromium, launchFirefox…; none: no browser yet
+ * @param {object} [o.options]  the launcher's options
+ * @param {(h: object) => void} [o.beforeLaunch]  prepares the profile (preferences…) first
+ * @returns {Promise<{ defer, persona, h, sites, d }>}
+ */
+export async function setUp(t, kind, { launch = null, options = {}, beforeLaunch = null } = {}) {
+  const defer = deferrer(t);
+  const persona = makePersona();
+  const h = makeHome(kind);
+  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
+  else t.diagnostic(`kept: ${h.root}`);
+  if (beforeLaunch) beforeLaunch(h);
+  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
+  defer(() => sites.close());
+  const world = { defer, persona, h, sites, d: null };
+  if (launch) {
+    world.d = await launch(h, sites, options);
+    // The browser of the moment: a test that restarts it sets world.d (closing twice is harmless).
+    defer(() => world.d && world.d.browser.close().catch(() => {}));
+  }
+  return world;
 }
