@@ -17,7 +17,7 @@
 // - Partitioned cookies (CHIPS) are invisible to `cookies.getAll` unless a `partitionKey` is given;
 //   `partitionKey: {}` (no topLevelSite) returns partitioned and unpartitioned cookies alike.
 
-import { hostMatchesDomain, normalizeHost } from './registry.js';
+import { holdsOwnSessions, hostMatchesDomain, normalizeHost } from './registry.js';
 
 /** Chromium data types the whole-profile removal covers. */
 export const CHROMIUM_TYPES = Object.freeze({
@@ -71,10 +71,13 @@ export function otherHosts(registry, hosts = []) {
 // removal with `since` do the work (Chromium: cookies and site data by creation time; Firefox:
 // cookies by creation time, per store). The cookies left (the aidant's) are not counted against
 // the receipt, which names the service and says what to check instead. Scope `all`: like the others.
+// The same holds for a company account shared by many services (`kind: 'account'`: La Poste, whose
+// compte serves L'Identité Numérique and the aidant's own parcels and mail), under the same
+// managed setting.
 
-/** Whether a site's own older sessions are kept: webmail, in scope `session`, unless IT says otherwise. */
+/** Whether a site's own older sessions are kept: webmail and shared accounts, in scope `session`, unless IT says otherwise. */
 export function keepsOwnSessions(site, { scope, webmail = 'accompaniment' } = {}) {
-  return !!site && site.kind === 'webmail' && scope !== 'all' && webmail !== 'administration';
+  return holdsOwnSessions(site) && scope !== 'all' && webmail !== 'administration';
 }
 
 /**
@@ -206,7 +209,7 @@ export function planCleanup({ browser, scope, startedAt, registry, used, cookieS
 
   return {
     usedSites: usedSites.map((s) => ({ id: s.id, name: s.name })),
-    webmailKept: webmailKept.map((s) => ({ id: s.id, name: s.name })),
+    webmailKept: webmailKept.map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
     logout,
     cookies,
     siteData,

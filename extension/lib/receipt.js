@@ -65,7 +65,9 @@ function stepLine(id, step, keys) {
  *                                            offline copies (Cache API) stay, no API removes them;
  *                                            'later' when the host's logoff clean will remove them
  *                                            (hello capability closed_browsers)
- * @param {object} r.host                     { ok, value: session.end result } | { ok:false, code }
+ * @param {object} r.host                     { ok, value: session.end result } | { ok:false, code };
+ *                                            its `closed_browsers` (the logoff clean installed)
+ *                                            adds, outside Firefox, the afterClose notice
  * @param {object} [r.hostSession]            { id: session id from session.start ('' if never
  *                                            registered), startCode: why the start failed,
  *                                            endedBefore: the id an earlier end of this
@@ -109,8 +111,11 @@ export function buildReceipt(r) {
   if (pages.length) lines.push({ ...line('logoutPage', NOTICE, 'receiptLogoutPageFailed', [pages.join(', ')]), sites: pages.length });
   // 1c. Webmail in scope `session` (plan.js keepsOwnSessions): what dates from the accompaniment is
   //     removed, an older session (the aidant's) kept; not verifiable by cookie, so said, by name.
-  const mail = (r.webmailKept || []).map((s) => s.name);
+  //     A company account shared by many services (La Poste's) gets the same, in its own words.
+  const mail = (r.webmailKept || []).filter((s) => s.kind !== 'account').map((s) => s.name);
   if (mail.length) lines.push({ ...line('webmail', NOTICE, 'receiptWebmailSession', [mail.join(', ')]), sites: mail.length });
+  const accounts = (r.webmailKept || []).filter((s) => s.kind === 'account').map((s) => s.name);
+  if (accounts.length) lines.push({ ...line('account', NOTICE, 'receiptAccountSession', [accounts.join(', ')]), sites: accounts.length });
 
   // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere (nor
   //    any of another site visited, where the extension can read them).
@@ -126,6 +131,15 @@ export function buildReceipt(r) {
   // computer's session ended (the logoff clean).
   if (r.offlineCache === 'later') lines.push(line('offline', NOTICE, 'receiptOfflineCacheLater'));
   else if (r.offlineCache) lines.push(line('offline', NOTICE, 'receiptOfflineCacheKept', [], 'tellIT'));
+  // Chrome, Edge, Brave, Chromium (plan.js: every browser but Firefox relies on the policy for
+  // passwords) keep some of the session in files no extension API reaches until they close —
+  // LevelDB logs of the sites' storage, the session-restore log, the download records — which
+  // the host's logoff clean removes from the closed profile. Said only when the host reports that
+  // clean installed on this computer (session.end `closed_browsers`), never promised otherwise.
+  const rep = r.host && r.host.ok && r.host.value && typeof r.host.value === 'object' ? r.host.value : null;
+  if (r.passwords === 'policy' && rep && rep.closed_browsers === true) {
+    lines.push(line('afterClose', NOTICE, 'receiptBrowserFilesLater'));
+  }
   // Sites outside the registry: their removal was asked, but their cookies can only be re-read
   // with a host permission the extension does not hold for every site. Said as such, counted,
   // never named (the receipt is kept in storage.local).
@@ -319,7 +333,7 @@ function notTracked(startCode, browserRemoved = 0) {
  */
 export function withoutNames(receipt) {
   const NAMED = { receiptLogout: 'receiptLogoutCount', receiptLogoutFailed: 'receiptLogoutFailedCount', receiptLogoutUnverified: 'receiptLogoutUnverifiedCount', receiptLogoutPageFailed: 'receiptLogoutPageFailedCount',
-    receiptWebmailSession: 'receiptWebmailSessionCount' };
+    receiptWebmailSession: 'receiptWebmailSessionCount', receiptAccountSession: 'receiptAccountSessionCount' };
   return {
     ...receipt,
     lines: (receipt.lines || []).map((l) => (NAMED[l.key]

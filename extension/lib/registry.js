@@ -3,8 +3,14 @@
 // The registry is data (data/sites.json), extended or trimmed by IT through managed storage
 // (`extraSites`, `disabledSites`). Matching is by DNS suffix on label boundaries: an entry
 // `impots.gouv.fr` matches `cfspart.impots.gouv.fr` but never `xyzimpots.gouv.fr`. Entries with
-// `hostsOnly` match their exact host names only (L'Identité Numérique lives on laposte.fr, and
-// clearing all of laposte.fr would log the aidant out of unrelated services).
+// `hostsOnly` match their exact host names only (for IT's entries of a service that shares its
+// parent domain with unrelated ones).
+//
+// Two kinds hold the aidant's own sessions as well as the person's: `webmail` (every code arrives
+// there) and `account` — one company account behind many services, La Poste's: L'Identité
+// Numérique is created and used through the « compte La Poste » that also follows the aidant's
+// parcels and mail on laposte.fr. In scope `session` both lose only what dates from the
+// accompaniment (plan.js keepsOwnSessions).
 //
 // `gouv.fr` is a public suffix: every *.gouv.fr service is a registrable domain of its own, so a
 // managed entry whose domain is a public suffix (`gouv.fr`, `fr`, `beta.gouv.fr`…) is refused:
@@ -21,7 +27,15 @@ export const PUBLIC_SUFFIXES = new Set([
 ]);
 
 /** What a site is: the receipt and the managed settings may treat the kinds differently. */
-export const SITE_KINDS = Object.freeze(['administration', 'bank', 'health', 'webmail']);
+export const SITE_KINDS = Object.freeze(['administration', 'bank', 'health', 'webmail', 'account']);
+
+/** Kinds whose sessions the aidant has too (webmail, a company account shared by many services). */
+export const OWN_SESSION_KINDS = Object.freeze(['webmail', 'account']);
+
+/** Whether the aidant may hold their own, older session on this site (see OWN_SESSION_KINDS). */
+export function holdsOwnSessions(site) {
+  return !!site && OWN_SESSION_KINDS.includes(site.kind);
+}
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 

@@ -12,8 +12,10 @@
 // Matching is deliberately narrow, because a reminder on the wrong page teaches the aidant to
 // ignore them all: https only, exact host names (no subdomain wildcard: `accounts.google.com` is
 // sign-up, `mail.google.com` is not), and path prefixes on segment boundaries (`/signup` matches
-// `/signup/v2`, never `/signups`). The query and the fragment are never looked at, so a sign-in
-// URL carrying `?continue=/signup` is no sign-up page.
+// `/signup/v2`, never `/signups`). The fragment is never looked at, nor the query, except where a
+// page pattern names a query parameter and its exact value (`query`: portals whose every page
+// shares one path and is told apart by a parameter, as ameli's `_pageLabel`): a sign-in URL
+// carrying `?continue=/signup` is no sign-up page, and `?x=as_info_perso_page` is no page label.
 //
 // Privacy: nothing here keeps a URL. What is remembered is the key of the rule that matched
 // (`email/google`) and the start time of the accompaniment it was shown in, so that each banner
@@ -69,7 +71,22 @@ export function validatePage(raw) {
     paths = [...new Set(raw.paths.map(normalizePathPrefix).filter(Boolean))];
     if (paths.length === 0) return null; // a typo in `paths` must not widen the rule to the whole host
   }
-  return { id: raw.id, hosts, paths };
+  // `query`: parameters that must all be present with exactly these values (names and values are
+  // compared as they are, after URL decoding). An empty or malformed one refuses the page rather
+  // than widening it.
+  let query = null;
+  if (raw.query !== undefined) {
+    if (!raw.query || typeof raw.query !== 'object' || Array.isArray(raw.query)) return null;
+    const entries = Object.entries(raw.query);
+    if (entries.length === 0 || entries.some(([k, v]) => !k || typeof v !== 'string' || !v || k.length > 64 || v.length > 128)) return null;
+    query = Object.fromEntries(entries);
+  }
+  return query ? { id: raw.id, hosts, paths, query } : { id: raw.id, hosts, paths };
+}
+
+/** Whether every parameter of `query` is in `params` with exactly its value. */
+export function queryMatches(params, query) {
+  return Object.entries(query).every(([k, v]) => params.getAll(k).includes(v));
 }
 
 /** The two texts a reminder may come from (data/reminders.json `sources`). */
@@ -177,6 +194,7 @@ export function matchPage(config, url, disabled = []) {
     for (const page of reminder.pages) {
       if (isDisabled(disabled, reminder.id, page.id) || !page.hosts.includes(host)) continue;
       if (page.paths && !page.paths.some((p) => pathMatches(u.pathname, p))) continue;
+      if (page.query && !queryMatches(u.searchParams, page.query)) continue;
       return { reminder, page, key: `${reminder.id}/${page.id}` };
     }
   }

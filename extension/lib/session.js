@@ -6,7 +6,7 @@
 // which cookie stores. Other sites visited are kept apart, in memory only (noteOtherHost).
 // State: none → active → ending → ended (→ active again at the next start).
 
-import { normalizeHost, siteForCookie, siteForUrl } from './registry.js';
+import { holdsOwnSessions, normalizeHost, siteForCookie, siteForUrl } from './registry.js';
 
 export function emptySession() {
   return { state: 'none' };
@@ -124,14 +124,14 @@ export function noteNavigation(session, registry, { tabId, url, storeId }) {
 }
 
 /**
- * Records a cookie set during the session (a site used in a frame counts as used). Not webmail:
- * the aidant's own mail tabs refresh their cookies all day; a webmail counts as used when a tab
- * of the accompaniment went there.
+ * Records a cookie set during the session (a site used in a frame counts as used). Not webmail
+ * nor a shared account (registry.js holdsOwnSessions): the aidant's own mail tabs refresh their
+ * cookies all day; such a site counts as used when a tab of the accompaniment went there.
  */
 export function noteCookie(session, registry, cookie) {
   if (!session || session.state !== 'active' || !cookie) return session;
   const site = siteForCookie(registry, cookie);
-  if (!site || site.kind === 'webmail') return session;
+  if (!site || holdsOwnSessions(site)) return session;
   return withSite(session, site, cookie.domain, cookie.storeId);
 }
 

@@ -66,10 +66,34 @@ test('scope all removes everything, whatever the start time', () => {
 });
 
 test('hostsOnly sites never widen to their parent domain', () => {
-  const site = registry.find((s) => s.id === 'laposte-idn');
-  const hosts = siteHosts(site, ['www.laposte.fr', 'lidentitenumerique.laposte.fr']);
-  assert.ok(!hosts.includes('www.laposte.fr'));
-  assert.ok(!hosts.some((h) => h.startsWith('www.lidentite')));
+  const site = { id: 'it', name: 'IT', hostsOnly: true, domains: ['app.example.fr'], kind: 'administration' };
+  const hosts = siteHosts(site, ['www.example.fr', 'app.example.fr']);
+  assert.ok(!hosts.includes('www.example.fr'));
+  assert.ok(!hosts.some((h) => h.startsWith('www.app')));
+});
+
+// La Poste (issue 12): the compte La Poste behind L'Identité Numérique may set its cookies on
+// .laposte.fr, where the aidant's own parcels and letters live too. Scope session: like webmail,
+// only what dates from the accompaniment, named apart; scope all: all of laposte.fr.
+test('La Poste, a shared account: scope session removes only what dates from the accompaniment, scope all everything', () => {
+  const withPoste = { ...used, 'laposte-idn': { hosts: ['lidentitenumerique.laposte.fr', 'authent.lidentitenumerique.laposte.fr'] } };
+  for (const browser of ['chromium', 'firefox']) {
+    const stores = browser === 'firefox' ? ['firefox-default'] : ['0'];
+    const p = planCleanup({ browser, scope: 'session', startedAt: T0, registry, used: withPoste, cookieStoreIds: stores });
+    assert.deepEqual(p.webmailKept, [{ id: 'laposte-idn', name: 'La Poste (L\'Identité Numérique, compte La Poste)', kind: 'account' }], browser);
+    assert.ok(!p.cookies.some((c) => c.siteId === 'laposte-idn'), `${browser}: no La Poste cookie removed by name`);
+    const poste = p.siteData.filter((d) => d.siteId === 'laposte-idn');
+    assert.ok(poste.length > 0 && poste.every((d) => d.options.since === T0), `${browser}: since the start`);
+    const named = poste.flatMap((d) => d.options.hostnames || d.options.origins);
+    for (const h of ['laposte.fr', 'lidentitenumerique.laposte.fr']) {
+      assert.ok(named.some((x) => x === h || x === `https://${h}`), `${browser}: ${h} named (parent-domain cookies)`);
+    }
+    const all = planCleanup({ browser, scope: 'all', startedAt: T0, registry, used: withPoste, cookieStoreIds: stores });
+    assert.ok(all.cookies.some((c) => c.siteId === 'laposte-idn' && c.domain === 'laposte.fr' && !c.hostsOnly), `${browser}: scope all, every laposte.fr cookie`);
+    assert.deepEqual(all.webmailKept, []);
+  }
+  const p = planCleanup({ browser: 'chromium', scope: 'session', startedAt: T0, registry, used: withPoste, cookieStoreIds: ['0'], webmail: 'administration' });
+  assert.ok(p.usedSites.some((s) => s.id === 'laposte-idn'), 'IT\'s « administration » setting covers it too');
 });
 
 test('cookie queries reach partitioned cookies and removal keeps the partition', () => {
@@ -225,7 +249,7 @@ test('webmail, scope session: only what dates from the accompaniment, by creatio
     const stores = browser === 'firefox' ? ['firefox-default', 'firefox-private'] : ['0', '1'];
     const p = planCleanup({ browser, scope: 'session', startedAt: T0, registry, used: withMail, cookieStoreIds: stores });
     assert.deepEqual(p.usedSites.map((s) => s.id).sort(), ['ameli', 'caf'], `${browser}: the logout line names the administrations`);
-    assert.deepEqual(p.webmailKept, [{ id: 'gmail', name: 'Google (Gmail)' }], `${browser}: the webmail is named apart`);
+    assert.deepEqual(p.webmailKept, [{ id: 'gmail', name: 'Google (Gmail)', kind: 'webmail' }], `${browser}: the webmail is named apart`);
     assert.ok(!p.cookies.some((c) => c.siteId === 'gmail'), `${browser}: no Gmail cookie removed by name`);
     assert.ok(!p.logout.some((l) => l.siteId === 'gmail'), `${browser}: no logout page (it would end the aidant's session too)`);
     const mail = p.siteData.filter((d) => d.siteId === 'gmail');

@@ -138,6 +138,34 @@ test('Firefox outside private windows: the offline copies it keeps are said, not
   assert.equal(lineOf(buildReceipt(base()), 'offline'), undefined, 'no such line where the browser clears them');
 });
 
+test('a shared account kept in scope session (La Poste) is named in its own words, apart from webmail', () => {
+  const r = buildReceipt({ ...base(), webmailKept: [{ id: 'gmail', name: 'Google (Gmail)', kind: 'webmail' },
+    { id: 'laposte-idn', name: 'La Poste', kind: 'account' }] });
+  assert.deepEqual(lineOf(r, 'webmail'), { id: 'webmail', status: 'notice', key: 'receiptWebmailSession', subs: ['Google (Gmail)'], sites: 1 });
+  assert.deepEqual(lineOf(r, 'account'), { id: 'account', status: 'notice', key: 'receiptAccountSession', subs: ['La Poste'], sites: 1 });
+  assert.equal(r.status, 'clean');
+  assert.deepEqual(withoutNames(r).lines.find((l) => l.id === 'account'), { id: 'account', status: 'notice', key: 'receiptAccountSessionCount', subs: ['1'], sites: 1 },
+    'the copy kept on disk counts, never names');
+  assert.equal(lineOf(buildReceipt({ ...base(), webmailKept: [{ id: 'laposte-idn', name: 'La Poste', kind: 'account' }] }), 'webmail'), undefined);
+});
+
+// Chromium keeps some of the session in its files until it closes (LevelDB logs, session restore,
+// download records): the receipt says they go at the computer's logoff only when the host reports
+// that clean installed here (session.end closed_browsers), and never in Firefox (its own line).
+test('Chromium: what goes only after the browser closes is said when the logoff clean is installed', () => {
+  const hook = { ok: true, value: { ...golden('session-end-closed-browsers'), session_id: 'sid-1' } };
+  assert.equal(hook.value.closed_browsers, true, 'the golden carries the field');
+  assert.equal(hostOk.value.closed_browsers, false, 'the golden without the hook says false');
+  const chromium = buildReceipt({ ...base(), passwords: 'policy', passwordsPolicy: true, host: hook });
+  assert.deepEqual(lineOf(chromium, 'afterClose'), { id: 'afterClose', status: 'notice', key: 'receiptBrowserFilesLater', subs: [] });
+  assert.equal(chromium.status, 'clean');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'policy', passwordsPolicy: true }), 'afterClose'), undefined,
+    'no hook on this computer: nothing promised');
+  assert.equal(lineOf(buildReceipt({ ...base(), host: hook }), 'afterClose'), undefined, 'Firefox: its offline line says it');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'policy', host: { ok: false, code: 'timeout' } }), 'afterClose'), undefined,
+    'no answer from the host: nothing known');
+});
+
 // Issue 16, case 6: « fichiers : rien à supprimer » must never come from a report of another session.
 test('files: unverified without a host session id, saying why the start failed', () => {
   const none = { ...hostOk, value: { ...hostOk.value, session_id: 'previous', already_ended: true, files: { status: 'clean', removed: 0 } } };

@@ -48,10 +48,13 @@ test('managed entries that are public suffixes are refused', () => {
   assert.equal(id(siteForHost(r, 'www.gouv.fr')), null, 'a bad managed entry cannot capture every *.gouv.fr');
 });
 
-test('hostsOnly sites match their exact hosts, not the whole laposte.fr', () => {
-  assert.equal(id(siteForHost(registry, 'lidentitenumerique.laposte.fr')), 'laposte-idn');
-  assert.equal(id(siteForHost(registry, 'www.laposte.fr')), null);
-  assert.equal(id(siteForCookie(registry, { domain: '.laposte.fr' })), null);
+test('hostsOnly sites match their exact hosts, not their parent domain', () => {
+  assert.equal(id(siteForHost(registry, 'aidantsconnect.beta.gouv.fr')), 'aidantsconnect');
+  assert.equal(id(siteForHost(registry, 'x.aidantsconnect.beta.gouv.fr')), null);
+  const r = buildRegistry(bundled, { extraSites: [{ id: 'it', name: 'IT', hostsOnly: true, domains: ['app.example.fr'] }] });
+  assert.equal(id(siteForHost(r, 'app.example.fr')), 'it');
+  assert.equal(id(siteForHost(r, 'www.example.fr')), null);
+  assert.equal(id(siteForCookie(r, { domain: '.example.fr' })), null);
   assert.equal(id(siteForCookie(registry, { domain: '.caf.fr' })), 'caf');
   assert.equal(id(siteForHost(registry, 'www.labanquepostale.fr')), 'labanquepostale');
 });
@@ -129,7 +132,7 @@ test('issue 12 sites: their hosts, URLs and cookies map to them, and nothing aro
     }
   }
   for (const h of ['www.cnsa.fr', 'cnsa.fr', 'notcic.fr', 'cic.fr.evil.example', 'bnpparibas', 'www.bnpparibas',
-    'evil-mabanque.bnpparibas', 'www.laposte.fr', 'www.gouv.fr', 'xsg.fr']) {
+    'evil-mabanque.bnpparibas', 'www.gouv.fr', 'xsg.fr', 'laposte.fr.evil.example']) {
     assert.equal(id(siteForHost(registry, h)), null, h);
   }
   assert.equal(registrableDomain('connexion-mabanque.bnpparibas'), 'connexion-mabanque.bnpparibas', '.bnpparibas is a brand TLD');
@@ -151,7 +154,16 @@ test('every entry says where it was checked, and why it has no logout URL when i
     assert.equal(bundled.find((x) => x.id === oidc).noLogout, 'id_token_hint', oidc);
   }
   assert.equal(registry.find((s) => s.id === 'franceidentite').hostsOnly, false, 'France Identité: the whole domain');
-  assert.equal(registry.find((s) => s.id === 'laposte-idn').hostsOnly, true, 'La Poste: its hosts only (unverified parent cookies)');
+  // La Poste: parent-domain cookies of the compte La Poste cannot be ruled out, so the whole
+  // laposte.fr, as a shared account (the aidant's own parcels and mail live there too).
+  const laposte = registry.find((s) => s.id === 'laposte-idn');
+  assert.deepEqual([laposte.hostsOnly, laposte.kind, laposte.domains], [false, 'account', ['laposte.fr']]);
+  for (const h of ['lidentitenumerique.laposte.fr', 'authent.lidentitenumerique.laposte.fr', 'www.laposte.fr']) {
+    assert.equal(id(siteForHost(registry, h)), 'laposte-idn', h);
+  }
+  assert.equal(id(siteForCookie(registry, { domain: '.laposte.fr' })), 'laposte-idn', 'a cookie on the parent domain is La Poste\'s');
+  assert.equal(id(siteForHost(registry, 'www.laposte.net')), 'laposte-net', 'the mail stays its own entry');
+  assert.equal(id(siteForHost(registry, 'www.labanquepostale.fr')), 'labanquepostale');
   assert.deepEqual(registry.filter((s) => s.logoutUrl).map((s) => s.id), ['ameli'],
     'only ameli\'s logout URL is confirmed by a maintained client (impots\' only by a third-party list)');
 });

@@ -16,7 +16,7 @@ const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 const active = { state: 'active', startedAt: T0 };
 
 test('every bundled reminder and page is valid, French first with English', () => {
-  assert.deepEqual(config.reminders.map((r) => r.id), ['email', 'simulator', 'expert']);
+  assert.deepEqual(config.reminders.map((r) => r.id), ['email', 'paperless', 'simulator', 'expert']);
   for (const r of raw.reminders) {
     const v = config.reminders.find((x) => x.id === r.id);
     assert.equal(v.pages.length, r.pages.length, `no page of ${r.id} is dropped by validation`);
@@ -228,7 +228,7 @@ test('the manifest lets the background inject on every page a rule names, and on
 });
 
 test('each reminder names the text it comes from: règles d’or (règle) or charte (article), never mixed', () => {
-  const want = { email: ['reglesDor', 3], simulator: ['reglesDor', 4], expert: ['charte', 4] };
+  const want = { email: ['reglesDor', 3], paperless: ['reglesDor', 3], simulator: ['reglesDor', 4], expert: ['charte', 4] };
   for (const r of config.reminders) assert.deepEqual([r.source.text, r.source.ref], want[r.id], r.id);
   assert.equal(sourceLine(config, { text: 'reglesDor', ref: 3 }), 'Les règles d\'or de l\'accompagnement, règle 3');
   assert.equal(sourceLine(config, { text: 'charte', ref: 4 }), 'Charte de l\'aidant numérique, article 4');
@@ -248,6 +248,11 @@ test('wording close to the texts: adresse mail (règle 3), montant / délai / re
   assert.match(fr('email'), /consulter .*régulièrement/);
   assert.match(fr('email'), /arrêter certains envois de courriers/);
   assert.match(fr('email'), /rupture de l'accès aux droits/);
+  // Règle 3 again where paper mail is switched off: « le passage à une adresse électronique peut
+  // entraîner l'arrêt de certains envois de courriers… C'est souvent une cause de rupture ».
+  assert.match(fr('paperless'), /consultera .*régulièrement/);
+  assert.match(fr('paperless'), /adresse électronique peut arrêter l'envoi de certains courriers/);
+  assert.match(fr('paperless'), /souvent une cause de rupture de l'accès aux droits/);
   assert.match(fr('simulator'), /outil de simulation/);
   for (const w of ['montant', 'délai de réponse', 'recevabilité', 'accès au droit']) assert.ok(fr('simulator').includes(w), w);
   assert.match(fr('expert'), /expertise particulière/);
@@ -261,4 +266,46 @@ test('simulators of info-retraite and ameli call for the montant / délai / rece
   assert.equal(key('https://www.ameli.fr/simulateur/complementaire-sante-solidaire'), 'simulator/ameli');
   assert.equal(key('https://www.ameli.fr/assure/remboursements'), null);
   assert.equal(key('https://www.ameli.fr/simulateurs-de-tout'), null, 'segment boundaries');
+});
+
+// Issue 12: the « adresse mail » consequence (règles d'or, règle 3) where an administration's
+// account switches paper mail off, not only on sign-up pages. ameli's portal serves every page on
+// one path, told apart by `_pageLabel`: that parameter, exactly, and nothing else of the query.
+test('paper mail switched off: ameli « Mes informations », matched by its exact page label', () => {
+  const base = 'https://assure.ameli.fr/PortailAS/appmanager/PortailAS/assure';
+  assert.equal(key(`${base}?_nfpb=true&_pageLabel=as_info_perso_page`), 'paperless/ameli-infos');
+  assert.equal(key(`${base}?_pageLabel=as_info_perso_page&_somtc=true`), 'paperless/ameli-infos', 'order and other parameters do not matter');
+  const b = bannerFor({ config, url: `${base}?_nfpb=true&_pageLabel=as_info_perso_page`, session: active });
+  assert.equal(b.banner.source, 'Les règles d\'or de l\'accompagnement, règle 3', 'labelled with the text it comes from');
+  assert.equal(b.banner.title, 'Avant de passer aux courriers par e-mail');
+  for (const url of [
+    `${base}?_nfpb=true&_pageLabel=as_accueil_page`, // the account's home
+    `${base}?_nfpb=true&_pageLabel=as_login_page`,
+    `${base}?_somtc=true`,
+    `${base}?x=as_info_perso_page`, // the value under another name
+    `${base}?_pageLabel=as_info_perso_page_x`, // values compared whole
+    `${base}?_pagelabel=as_info_perso_page`, // names too
+    `${base}#_pageLabel=as_info_perso_page`, // never the fragment
+    `https://www.ameli.fr/PortailAS/appmanager/PortailAS/assure?_pageLabel=as_info_perso_page`, // another host
+    `http://assure.ameli.fr/PortailAS/appmanager/PortailAS/assure?_pageLabel=as_info_perso_page`,
+  ]) {
+    assert.equal(key(url), null, url);
+  }
+  assert.equal(key(`${base}?_pageLabel=as_info_perso_page`, ['paperless']), null, 'IT switches it off by its id');
+  assert.equal(key(`${base}?_pageLabel=as_info_perso_page`, ['email']), 'paperless/ameli-infos', 'apart from the sign-up one');
+});
+
+test('a page `query` is exact, and a malformed one refuses the page instead of widening it', () => {
+  assert.deepEqual(validatePage({ id: 'x', hosts: ['a.example'], query: { p: 'v' } }), { id: 'x', hosts: ['a.example'], paths: null, query: { p: 'v' } });
+  for (const query of [{}, null, [], 'p=v', { p: '' }, { p: 1 }, { '': 'v' }]) {
+    assert.equal(validatePage({ id: 'x', hosts: ['a.example'], query }), null, JSON.stringify(query));
+  }
+  assert.deepEqual(validatePage({ id: 'x', hosts: ['a.example'] }), { id: 'x', hosts: ['a.example'], paths: null }, 'no query: as before');
+});
+
+test('MSA: no simulator path could be confirmed, so none is matched, and the data says so', () => {
+  assert.ok(!reminderHosts(config).some((h) => h === 'msa.fr' || h.endsWith('.msa.fr')));
+  assert.match(raw.leftOut, /MSA's simulators/);
+  const sim = config.reminders.find((r) => r.id === 'simulator').pages.map((p) => p.id);
+  assert.ok(sim.includes('inforetraite') && sim.includes('ameli'), 'info-retraite and ameli are there');
 });

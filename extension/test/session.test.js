@@ -157,6 +157,12 @@ test('a webmail cookie refreshed by the aidant\'s own tab does not mark it used;
   assert.deepEqual(Object.keys(s.used), []);
   s = noteNavigation(s, registry, { tabId: 7, url: 'https://mail.google.com/mail/u/1/', storeId: '0' });
   assert.deepEqual(Object.keys(s.used), ['gmail']);
+  // La Poste's shared account likewise: the aidant's parcel-tracking tab refreshing .laposte.fr.
+  let p = startSession({ now: 1000, scope: 'session' });
+  p = noteCookie(p, registry, { domain: '.laposte.fr', name: 'x', storeId: '0' });
+  assert.deepEqual(Object.keys(p.used), []);
+  p = noteNavigation(p, registry, { tabId: 8, url: 'https://lidentitenumerique.laposte.fr/', storeId: '0' });
+  assert.deepEqual(Object.keys(p.used), ['laposte-idn']);
 });
 
 test('each site remembers the cookie stores it was used in, for its logout page', () => {

@@ -1,7 +1,8 @@
 // Real-browser test of the charter reminders: Debian's headless Chromium loads the
 // unpacked extension; fake pages of the right kind are served over HTTPS on loopback under their
 // real host names (Google and Yahoo sign-up, a CAF simulator, the impots.gouv.fr declaration
-// entry) and of the wrong kind (Gmail, the CAF home page, a shop). Checked:
+// entry, ameli's « Mes informations » page, told apart from the account's other pages by its query
+// only) and of the wrong kind (Gmail, the CAF home page, a shop, ameli's account home). Checked:
 // - no banner before the accompaniment starts, nor after it ends;
 // - during it, each page of the right kind gets its banner (text from data/reminders.json), once
 //   per page per accompaniment, and no other page gets one;
@@ -35,7 +36,7 @@ const AXE = path.join(extDir, 'node_modules', 'axe-core', 'axe.min.js');
 const reminders = JSON.parse(fs.readFileSync(path.join(extDir, 'data', 'reminders.json'), 'utf8'));
 const messages = (lang) => JSON.parse(fs.readFileSync(path.join(extDir, '_locales', lang, 'messages.json'), 'utf8'));
 
-const HOSTS = ['accounts.google.com', 'mail.google.com', 'login.yahoo.com', 'account.proton.me', 'www.caf.fr',
+const HOSTS = ['accounts.google.com', 'mail.google.com', 'login.yahoo.com', 'account.proton.me', 'www.caf.fr', 'assure.ameli.fr',
   'cfspart.impots.gouv.fr', 'simulateur-ir-ifi.impots.gouv.fr', 'www.example-commerce.fr'];
 
 function certificate(tmp) {
@@ -258,6 +259,17 @@ test('charter reminders: the right banner on the right page, only during an acco
   await proton.evaluate(() => history.pushState({}, '', '/mail/signup?plan=free'));
   const pr = await waitBanner(proton);
   assert.equal(pr && pr.key, 'email/proton', 'a URL change inside the page is enough');
+
+  // Paper mail switched off (règle 3): ameli's portal serves every page on one path; the page label
+  // in the query tells « Mes informations » from the account's home.
+  const ameliPath = '/PortailAS/appmanager/PortailAS/assure';
+  const ameliHome = await open('assure.ameli.fr', `${ameliPath}?_nfpb=true&_pageLabel=as_accueil_page`);
+  const ameliInfos = await open('assure.ameli.fr', `${ameliPath}?_nfpb=true&_pageLabel=as_info_perso_page`);
+  const am = await waitBanner(ameliInfos);
+  assert.equal(am && am.key, 'paperless/ameli-infos', 'a banner on ameli « Mes informations »');
+  assert.equal(am.title, texts('paperless').title[lang]);
+  assert.equal(am.source, reminders.sources.reglesDor[lang].replace('$1', '3'), 'labelled: règles d’or, règle 3');
+  assert.equal(await bannerOf(ameliHome), null, 'none on the account home (same path, another page label)');
 
   // Simulator and expert pages.
   const caf = await open('www.caf.fr', '/allocataires/mes-services-en-ligne/estimer-vos-droits/simulation-rsa');

@@ -6,10 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
-import { cannotRun, CHROMIUM, deferrer, launchChromium, makeHome } from './harness.mjs';
+import { cannotRun, CHROMIUM, launchChromium, setUp } from './harness.mjs';
 import { COOKIE_PARENTS, fullScenario, visit } from './scenario.mjs';
 
 const skip = cannotRun(CHROMIUM, 'Xvfb', 'xclip', 'openssl', 'go');
@@ -37,14 +35,7 @@ test('chromium: after one click nothing of the person is left', { skip, timeout:
 // profile (cookie values through the v10 decryption, names, documents), or "nothing found"
 // above would prove nothing.
 test('chromium control: without the click, forensics finds the person', { skip, timeout: 120000 }, async (t) => {
-  const defer = deferrer(t);
-  const persona = makePersona();
-  const h = makeHome('chromium');
-  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-  defer(() => sites.close());
-  const d = await launchChromium(h, sites);
-  defer(() => d.browser.close().catch(() => {}));
+  const { persona, h, d } = await setUp(t, 'chromium', { launch: launchChromium });
   const popup = await d.openPopup();
   await visit(d, h, persona, { popup });
   await d.browser.close();

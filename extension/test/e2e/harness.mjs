@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { makePersona } from './fakesites/persona.mjs';
+import { startFakeSites } from './fakesites/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The extension's sources (node_modules, data). */
@@ -271,20 +273,24 @@ export function trustCA(dir, caPath) {
  * sites' throwaway CA is a trusted root of the profile's own certificate database (cert9.db):
  * no certificate error is ignored, and service workers register as on a real site.
  */
-export async function launchFirefox(h, sites, { display } = {}) {
-  const browser = await startFirefox(h, sites, display);
+export async function launchFirefox(h, sites, { display, headful = false, prefs = {}, args = [] } = {}) {
+  const browser = await startFirefox(h, sites, display, prefs, { headful, args });
   return firefoxDriver(browser, await browser.installExtension(EXT_DIR));
 }
 
-/** firefox-esr on the test profile, the fake sites' CA trusted, over WebDriver BiDi. */
-function startFirefox(h, sites, display, prefs = {}) {
+/**
+ * firefox-esr on the test profile, the fake sites' CA trusted, over WebDriver BiDi; headful (on
+ * `display`, an Xvfb of ours) for a real toolbar a test clicks as a person does.
+ */
+function startFirefox(h, sites, display, prefs = {}, { headful = false, args = [] } = {}) {
   trustCA(h.profile, sites.caPath);
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless: !headful,
+    defaultViewport: headful ? null : undefined,
     userDataDir: h.profile,
-    args: ['--remote-allow-system-access'],
+    args: ['--remote-allow-system-access', ...args],
     extraPrefsFirefox: firefoxPrefs(h, sites, prefs),
     env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
   });
@@ -465,4 +471,36 @@ export async function probeSite(d, host) {
   } finally {
     await page.close().catch(() => {});
   }
+}
+
+// ---- one test's world -------------------------------------------------------------------------
+
+/**
+ * What most tests begin with: the clean-up list, the person helped, a throwaway home with the host
+ * installed, the fake sites, and (with `launch`) the browser — each undone when the test ends, the
+ * browser first. TABLERASE_E2E_KEEP=1 keeps the home (and says where).
+ * @param {import('node:test').TestContext} t
+ * @param {'chromium'|'firefox'} kind
+ * @param {object} [o]
+ * @param {Function} [o.launch]  launchChromium, launchFirefox…; none: no browser yet
+ * @param {object} [o.options]  the launcher's options
+ * @param {(h: object) => void} [o.beforeLaunch]  prepares the profile (preferences…) first
+ * @returns {Promise<{ defer, persona, h, sites, d }>}
+ */
+export async function setUp(t, kind, { launch = null, options = {}, beforeLaunch = null } = {}) {
+  const defer = deferrer(t);
+  const persona = makePersona();
+  const h = makeHome(kind);
+  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
+  else t.diagnostic(`kept: ${h.root}`);
+  if (beforeLaunch) beforeLaunch(h);
+  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
+  defer(() => sites.close());
+  const world = { defer, persona, h, sites, d: null };
+  if (launch) {
+    world.d = await launch(h, sites, options);
+    // The browser of the moment: a test that restarts it sets world.d (closing twice is harmless).
+    defer(() => world.d && world.d.browser.close().catch(() => {}));
+  }
+  return world;
 }

@@ -16,12 +16,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { SITES, startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
+import { SITES } from './fakesites/server.mjs';
 import fs from 'node:fs';
 import {
-  cannotRun, CHROMIUM, CHROMIUM_ID, deferrer, endAccompaniment, FIREFOX, FIREFOX_ID, launchChromium, launchFirefoxInstalled, logIn,
-  makeHome, sleep, startAccompaniment,
+  cannotRun, CHROMIUM, CHROMIUM_ID, endAccompaniment, FIREFOX, FIREFOX_ID, launchChromium, launchFirefoxInstalled, logIn,
+  setUp, sleep, startAccompaniment,
 } from './harness.mjs';
 
 const skip = cannotRun(CHROMIUM, 'openssl', 'go');
@@ -107,14 +106,7 @@ async function logInIncognito(popup, host, identifiant, password) {
 }
 
 test('chromium: the logout page of a site used in the private window carries the private window\'s cookies', { skip, timeout: 120000 }, async (t) => {
-  const defer = deferrer(t);
-  const persona = makePersona();
-  const h = makeHome('chromium');
-  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-  defer(() => sites.close());
-  const d = await launchChromium(h, sites);
-  defer(() => d.browser.close().catch(() => {}));
+  const { persona, sites, d } = await setUp(t, 'chromium', { launch: launchChromium });
   await allowIncognito(d);
 
   // The aidant's own ameli session, in the regular window, before the accompaniment.
@@ -156,18 +148,13 @@ test('chromium: the logout page of a site used in the private window carries the
 });
 
 test('firefox: the logout page of a site used in the private window carries the private window\'s cookies', { skip: skipFirefox, timeout: 150000 }, async (t) => {
-  const defer = deferrer(t);
-  const persona = makePersona();
-  const h = makeHome('firefox');
-  if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
   // Private windows allowed for the add-on, as IT's ExtensionSettings policy (private_browsing)
   // does: the permission Firefox keeps in the profile's extension-preferences.json.
-  fs.writeFileSync(path.join(h.profile, 'extension-preferences.json'),
-    JSON.stringify({ [FIREFOX_ID]: { permissions: ['internal:privateBrowsingAllowed'], origins: [] } }));
-  const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-  defer(() => sites.close());
-  const d = await launchFirefoxInstalled(h, sites);
-  defer(() => d.browser.close().catch(() => {}));
+  const { persona, sites, d } = await setUp(t, 'firefox', {
+    launch: launchFirefoxInstalled,
+    beforeLaunch: (home) => fs.writeFileSync(path.join(home.profile, 'extension-preferences.json'),
+      JSON.stringify({ [FIREFOX_ID]: { permissions: ['internal:privateBrowsingAllowed'], origins: [] } })),
+  });
   const own = await logIn(d, SITES.ameli.host, 'aidant-france-services', persona.password);
   await own.close();
   const popup = await d.openPopup();

@@ -14,7 +14,7 @@ import { SITES, LOGOUT_URLS, startFakeSites } from './fakesites/server.mjs';
 import { makePersona } from './fakesites/persona.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
 import {
-  deferrer, endAccompaniment, EXT_SRC, extensionCall, logIn, makeHome, probeSite, readClipboard, SCREENSHOTS, seedClipboard,
+  deferrer, endAccompaniment, EXT_SRC, extensionCall, logIn, makeHome, pollPage, probeSite, readClipboard, SCREENSHOTS, seedClipboard,
   sleep, startAccompaniment, startXvfb,
 } from './harness.mjs';
 
@@ -57,13 +57,22 @@ export async function axe(page, state, t = null) {
  * Everything up to (not including) the click: session started, three sites + one shop used,
  * two documents downloaded, the tax number on the clipboard.
  */
-export async function visit(d, h, persona, { display, popup, shots = '', a11y = [], t = null }) {
+export async function visit(d, h, persona, { display, popup, shots = '', a11y = [], t = null, awaitHost = false }) {
   if (shots) {
     await screenshot(popup, `${shots}-popup-idle`);
     a11y.push(...await axe(popup, 'popup idle', t));
   }
   const startedAt = Date.now();
   await startAccompaniment(popup);
+  if (awaitHost) {
+    // The host has taken its snapshot before the first download (a test about something else
+    // than a late registration waits for it; under load the first download can come before).
+    await pollPage(popup, async () => {
+      const b = globalThis.browser ?? globalThis.chrome;
+      const { session } = await b.storage.local.get('session');
+      return !!(session && session.host && session.host.state === 'ok');
+    }, 20000, 100);
+  }
   if (shots) {
     await screenshot(popup, `${shots}-popup-active`);
     a11y.push(...await axe(popup, 'popup active', t));

@@ -6,11 +6,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { SITES, startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
+import { SITES } from './fakesites/server.mjs';
 import {
-  cannotRun, CHROMIUM, deferrer, endAccompaniment, FIREFOX, launchChromium, launchFirefox, makeHome, sleep, startAccompaniment,
+  cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, setUp, sleep, startAccompaniment,
 } from './harness.mjs';
 
 const BROWSERS = {
@@ -36,14 +34,7 @@ function mailCookies(popup) {
 
 for (const kind of ['chromium', 'firefox']) {
   test(`${kind}: webmail in scope session: the aidant's older mail cookie stays, the accompaniment's goes`, { skip: BROWSERS[kind].skip, timeout: 90000 }, async (t) => {
-    const defer = deferrer(t);
-    const persona = makePersona();
-    const h = makeHome(kind);
-    if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-    const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-    defer(() => sites.close());
-    const d = await BROWSERS[kind].launch(h, sites);
-    defer(() => d.browser.close().catch(() => {}));
+    const { d } = await setUp(t, kind, { launch: BROWSERS[kind].launch });
     const popup = await d.openPopup();
 
     await setMailCookie(popup, 'AIDANT_OWN');

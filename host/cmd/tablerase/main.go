@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"sync"
 	"time"
@@ -35,6 +36,9 @@ Usage:
   tablerase version              print the version
   tablerase doctor [--json]      check this computer's installation and say what to fix
   tablerase clean [--json]       finish an unfinished accompaniment now (OS logon/logoff hooks)
+  tablerase clean --after-exit   wait for the browsers to close, then clear the accompaniment's
+                                 residue in their profiles (started by the host itself where
+                                 no logon/logoff hook is installed)
   tablerase install [options]    register the host with the browsers (see: tablerase install -h)
   tablerase uninstall [options]  remove exactly what install wrote
 
@@ -121,7 +125,8 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 		ClosedBrowsers: func() bool {
 			exe, err := os.Executable()
 			return err == nil && install.HookPresent(policy.NativeEnv(), exe)
-		}}
+		},
+		AfterExit: func() { startAfterExit(h.log) }}
 	handlers := commands.Handlers(env)
 	if err != nil || h.cfgErr != nil {
 		handlers = commands.Degraded(env, handlers, err, h.cfgErr)
@@ -138,10 +143,66 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 	return code
 }
 
+// afterExitWait bounds `clean --after-exit`: a browser left open longer than a working day is
+// the logon clean's (or the next end's) to finish. afterExitEvery is how often it looks.
+const (
+	afterExitWait  = 12 * time.Hour
+	afterExitEvery = 5 * time.Second
+)
+
+// startAfterExit starts `tablerase clean --after-exit` (this very program, fixed arguments: no
+// part of it comes from a message), detached from the browser that started the host, with no
+// standard stream: it logs to the host's log only.
+func startAfterExit(log *audit.Logger) {
+	exe, err := os.Executable()
+	if err != nil {
+		log.Failure("after_exit", "no_executable")
+		return
+	}
+	cmd := exec.Command(exe, "clean", "--after-exit")
+	detach(cmd)
+	err = cmd.Start()
+	if err != nil && detachFallback(cmd) {
+		cmd = &exec.Cmd{Path: cmd.Path, Args: cmd.Args, SysProcAttr: cmd.SysProcAttr}
+		err = cmd.Start()
+	}
+	if err != nil {
+		log.Failure("after_exit", "start")
+		return
+	}
+	_ = cmd.Process.Release()
+}
+
+func runAfterExit(stderr io.Writer) int {
+	h, err := openHost(stderr, session.CLIBudgets)
+	if err != nil {
+		return 1
+	}
+	defer h.log.Close()
+	if h.cfgErr != nil {
+		h.log.Failure("config", "invalid")
+		return 1
+	}
+	t0 := time.Now()
+	h.log.HostStart("cli", "clean-after-exit", version, true)
+	ctx, cancel := context.WithTimeout(context.Background(), afterExitWait)
+	defer cancel()
+	code := 0
+	if _, err := h.sessions.CleanResidueAfterExit(ctx, afterExitEvery); err != nil {
+		h.log.Failure("after_exit", "error")
+		code = 1
+	}
+	h.log.HostStop(code, time.Since(t0))
+	return code
+}
+
 func runClean(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && args[0] == "--after-exit" {
+		return runAfterExit(stderr)
+	}
 	asJSON := len(args) == 1 && args[0] == "--json"
 	if len(args) > 0 && !asJSON {
-		fmt.Fprintln(stderr, "usage: tablerase clean [--json]")
+		fmt.Fprintln(stderr, "usage: tablerase clean [--json | --after-exit]")
 		return 2
 	}
 	h, err := openHost(stderr, session.CLIBudgets)

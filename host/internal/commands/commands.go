@@ -28,6 +28,11 @@ type Env struct {
 	// (the hook installed: scope all purges the closed profiles, scope session removes what the
 	// accompaniment wrote there); nil: no.
 	ClosedBrowsers func() bool
+	// AfterExit is called when session.end has just ended an accompaniment in scope session on a
+	// computer without that logoff clean (ClosedBrowsers false): it starts what removes the
+	// accompaniment's browser residue once the browsers are closed (`tablerase clean
+	// --after-exit`, detached). nil: nothing.
+	AfterExit func()
 }
 
 // Handlers returns the protocol v1 command table.

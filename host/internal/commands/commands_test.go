@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
+	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 func TestErrorsMapToStableCodes(t *testing.T) {
@@ -86,6 +89,91 @@ func TestHelloClosedBrowsersCapability(t *testing.T) {
 		}
 		if has != on {
 			t.Errorf("ClosedBrowsers %v: capabilities %v", on, caps)
+		}
+	}
+}
+
+// session.end says closed_browsers exactly when the host says this computer's logoff clean is
+// installed: the receipt's « after the browser closes » lines rest on it.
+func TestSessionEndSaysWhetherTheLogoffCleanRuns(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		dir := testenv.TempDir(t)
+		m := &session.Manager{Dir: dir, Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+			Config: config.Config{Scope: config.ScopeSession}}
+		waits := 0
+		env := &Env{Version: "test", OS: "linux", Config: m.Config, Sessions: m,
+			ClosedBrowsers: func() bool { return on }, AfterExit: func() { waits++ }}
+		if _, err := env.sessionStart(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		res, err := env.sessionEnd(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Without the logoff clean, the wait for the browser's exit starts, once per end done.
+		if _, err := env.sessionEnd(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{false: 1, true: 0}[on]; waits != want {
+			t.Errorf("ClosedBrowsers %v: AfterExit called %d times, want %d", on, waits, want)
+		}
+		b, _ := json.Marshal(res)
+		var got struct {
+			ClosedBrowsers *bool `json:"closed_browsers"`
+		}
+		if err := json.Unmarshal(b, &got); err != nil || got.ClosedBrowsers == nil || *got.ClosedBrowsers != on {
+			t.Errorf("ClosedBrowsers %v: session.end result %s", on, b)
+		}
+	}
+	// No way to tell (nil): never claimed.
+	m := &session.Manager{Dir: testenv.TempDir(t), Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+		Config: config.Config{Scope: config.ScopeSession}}
+	env := &Env{Version: "test", Config: m.Config, Sessions: m}
+	if _, err := env.sessionStart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := env.sessionEnd(context.Background()); err != nil || res.(session.Report).ClosedBrowsers {
+		t.Errorf("no ClosedBrowsers: %+v, %v", res, err)
+	}
+}
+
+// Scope all never starts the unattended wait: there the hook is required.
+func TestSessionEndInScopeAllStartsNoWait(t *testing.T) {
+	m := &session.Manager{Dir: testenv.TempDir(t), Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+		Config: config.Config{Scope: config.ScopeAll}}
+	waits := 0
+	env := &Env{Version: "test", Config: m.Config, Sessions: m, AfterExit: func() { waits++ }}
+	if _, err := env.sessionStart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.sessionEnd(context.Background()); err != nil || waits != 0 {
+		t.Fatalf("scope all: %v, %d waits", err, waits)
+	}
+}
+
+// A browser starting while an accompaniment's residue is still pending (the computer went off
+// before the browser closed) starts the wait too, where no logoff clean will take it.
+func TestHelloStartsTheWaitWhileResidueIsPending(t *testing.T) {
+	for _, hook := range []bool{false, true} {
+		m := &session.Manager{Dir: testenv.TempDir(t), Budgets: session.CLIBudgets, Log: audit.New(io.Discard),
+			Config: config.Config{Scope: config.ScopeSession}}
+		waits := 0
+		env := &Env{Version: "test", Config: m.Config, Sessions: m, ClosedBrowsers: func() bool { return hook },
+			AfterExit: func() { waits++ }}
+		env.hello(context.Background())
+		if waits != 0 {
+			t.Fatalf("hook %v: a wait with no accompaniment ever", hook)
+		}
+		env.sessionStart(context.Background())
+		env.hello(context.Background())
+		if waits != 0 {
+			t.Fatalf("hook %v: a wait during the accompaniment", hook)
+		}
+		env.sessionEnd(context.Background())
+		before := waits
+		env.hello(context.Background())
+		if want := map[bool]int{false: 1, true: 0}[hook]; waits-before != want {
+			t.Errorf("hook %v: hello with residue pending started %d waits, want %d", hook, waits-before, want)
 		}
 	}
 }

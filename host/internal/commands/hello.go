@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 
+	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/contract"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
@@ -30,12 +31,20 @@ func (e *Env) hello(ctx context.Context) (any, error) {
 	if e.Config.ClearRecentDocuments {
 		caps = append(caps, contract.CapRecentDocuments)
 	}
-	if e.ClosedBrowsers != nil && e.ClosedBrowsers() {
+	closed := e.ClosedBrowsers != nil && e.ClosedBrowsers()
+	if closed {
 		caps = append(caps, contract.CapClosedBrowsers)
 	}
 	info := session.Info{State: contract.SessionUnavailable}
 	if e.Sessions != nil {
 		info, _ = e.Sessions.Info() // an unreadable state is reported as such; hello still answers
+		// A browser starts (or its popup opens) while an earlier accompaniment's residue is still
+		// in some profile — the computer went off before the browser closed, say — and no logoff
+		// clean will take it: start the wait for the browsers' exit (one at a time, see
+		// session.CleanResidueAfterExit).
+		if !closed && e.AfterExit != nil && e.Config.Scope == config.ScopeSession && e.Sessions.ResiduePending() {
+			e.AfterExit()
+		}
 	}
 	var rep policy.Report
 	if e.Policy != nil {

@@ -124,6 +124,11 @@ type Report struct {
 	// wrote in browser profiles that were not running (caches, session restore, LevelDB logs,
 	// DOM caches).
 	BrowserResidue *StepReport `json:"browser_residue,omitempty"`
+	// ClosedBrowsers is set by session.end: this very program's logon/logoff `tablerase clean` is
+	// installed on this computer, so what the browser keeps in its own files until it closes
+	// (caches, session restore, LevelDB logs, offline copies; its stores in scope all) is removed
+	// at the next logoff or logon. The receipt says so only when it is true.
+	ClosedBrowsers bool `json:"closed_browsers"`
 }
 
 // FilesReport sums the watched folders.

@@ -72,6 +72,13 @@ func goldens() map[string]any {
 		"status-active.json": commands.StatusResult{Session: contract.Info{State: contract.SessionActive, ID: sessionID, StartedAt: &started}},
 		// Everything done: 3 files removed, the aidant's 2 kept.
 		"session-end-clean.json": report(wiped, cleared, recentCleared),
+		// The same, on a computer whose logoff clean is installed: what the browser keeps until it
+		// closes is removed then, and the receipt may say so.
+		"session-end-closed-browsers.json": func() contract.Report {
+			r := report(wiped, cleared, recentCleared)
+			r.ClosedBrowsers = true
+			return r
+		}(),
 		// No display, so no clipboard at all: nothing left behind, still clean.
 		"session-end-no-display.json": report(wiped, contract.StepReport{Status: traces.StatusSkipped, Code: traces.CodeNoDisplay},
 			contract.StepReport{Status: traces.StatusNothing}),

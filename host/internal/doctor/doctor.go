@@ -318,8 +318,9 @@ func configChecks(in Inputs) []Check {
 // hookCheck: the logon/logoff `tablerase clean` finishes an accompaniment cut short and clears what
 // closed browsers keep: in scope "all" their stores and site data, in scope "session" what the
 // accompaniment wrote in their files (caches, session restore, LevelDB logs, DOM caches), which
-// no extension API removes. Without it nothing breaks at once, so it never fails the diagnosis:
-// it warns on a public computer (scope all), informs otherwise.
+// no extension API removes. Without it nothing breaks at once, so it never fails the diagnosis,
+// but it warns in both scopes: the promise « nothing of the person left on this computer » holds
+// only once that clean has run. The hint says, in the scope's own terms, what is left without it.
 func hookCheck(in Inputs) Check {
 	c := Check{ID: "hook", Status: OK,
 		FR: "Nettoyage à l'ouverture de session installé", EN: "Logon clean-up installed"}
@@ -350,14 +351,20 @@ func hookCheck(in Inputs) Check {
 		c.FR, c.EN = "Nettoyage à l'ouverture et à la fermeture de session non installé",
 			"Logon and logoff clean-up not installed"
 	}
-	c.Status = Info
+	c.Status = Warn
+	scope := "session"
 	if in.Config != nil {
-		if scope, _, err := in.Config(); err == nil && scope == "all" {
-			c.Status = Warn
+		if s, _, err := in.Config(); err == nil && s == "all" {
+			scope = "all"
 		}
 	}
-	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, un accompagnement interrompu n'est terminé qu'au prochain lancement du navigateur, et ce que les navigateurs gardent dans leurs fichiers après l'accompagnement (caches, onglets, copies hors ligne des sites) n'est pas effacé."
-	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what browsers keep in their files after an accompaniment (caches, tabs, the sites' offline copies) is not erased.`
+	if scope == "all" {
+		c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, un accompagnement interrompu n'est terminé qu'au prochain lancement du navigateur, et ce que les navigateurs gardent dans leurs fichiers après l'accompagnement (mots de passe, données des sites, caches, onglets, copies hors ligne des sites) n'est pas effacé."
+		c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it an interrupted accompaniment is only finished at the next browser start, and what browsers keep in their files after an accompaniment (passwords, site data, caches, tabs, the sites' offline copies) is not erased.`
+		return c
+	}
+	c.FixFR = "Relancer « tablerase install » (avec --system pour tout l'ordinateur) : sans ce nettoyage, ce que le navigateur a écrit dans ses fichiers pendant l'accompagnement (caches, onglets fermés, copies hors ligne des sites) n'est effacé que si Table rase le voit se fermer dans les 12 heures qui suivent la fin de l'accompagnement ; après un arrêt brutal de l'ordinateur ou une fermeture de session avant, il reste. Les cookies, mots de passe et données des sites de l'aidant ne sont jamais touchés."
+	c.FixEN = `Run "tablerase install" again (with --system for the whole computer): without it, what the browser wrote in its files during the accompaniment (caches, closed tabs, the sites' offline copies) is only erased if Table rase sees the browser close within 12 hours of the end of the accompaniment; after the computer is switched off abruptly or the session is closed before, it stays. The aidant's own cookies, passwords and site data are never touched.`
 	return c
 }
 

@@ -238,18 +238,26 @@ func TestNoBrowserFails(t *testing.T) {
 }
 
 // The logon/logoff hook: present after an install with hooks, named when missing or when it runs
-// another binary, a warning only on a public computer (scope all), and never a failed diagnosis.
+// another binary, a warning in both scopes with a hint that says what is left without it, and never
+// a failed diagnosis.
 func TestHookCheck(t *testing.T) {
 	f := newFixture(t, "/usr/bin/chromium")
 	f.install(t, install.User, false)
 	r := Run(context.Background(), f.in)
-	if c := check(r, "hook", ""); c.Status != Info || !strings.Contains(c.EN, "not installed") || c.FixFR == "" {
-		t.Errorf("no hook, scope session: %+v", c)
+	// Scope session (the default): what the browser wrote during the accompaniment stays in its
+	// files without the hook; the hint says so, and that the aidant's own data is not touched.
+	if c := check(r, "hook", ""); c.Status != Warn || !strings.Contains(c.EN, "not installed") ||
+		!strings.Contains(c.FixFR, "caches") || !strings.Contains(c.FixFR, "de l'aidant ne sont jamais touchés") ||
+		!strings.Contains(c.FixEN, "tablerase install") || strings.Contains(c.FixEN, "passwords, site data") {
+		t.Errorf("no hook, scope session: %+v, want warn with the scope session hint", c)
 	}
 	f.in.Config = func() (string, []Folder, error) { return "all", nil, nil }
 	r = Run(context.Background(), f.in)
-	if c := check(r, "hook", ""); c.Status != Warn {
-		t.Errorf("no hook, scope all: %+v, want warn", c)
+	if c := check(r, "hook", ""); c.Status != Warn || !strings.Contains(c.FixEN, "passwords, site data") {
+		t.Errorf("no hook, scope all: %+v, want warn with the scope all hint", c)
+	}
+	if r.OK != Run(context.Background(), f.in).OK || check(r, "hook", "").Required {
+		t.Error("the hook check must not decide the exit code")
 	}
 
 	if _, err := install.Install(context.Background(), install.Options{Env: f.env, Level: install.User, HostPath: hostPath, Hooks: true}); err != nil {

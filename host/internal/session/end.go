@@ -101,27 +101,34 @@ func (m *Manager) purgeStores(ctx context.Context) StepReport {
 // every profile closed and nothing failed. A browser left open keeps it pending for the next
 // clean (logon, logoff).
 func (m *Manager) cleanResidue(ctx context.Context) (StepReport, error) {
+	rep, _, err := m.cleanResidueOnce(ctx)
+	return rep, err
+}
+
+// cleanResidueOnce is cleanResidue, also saying whether anything is still pending afterwards (a
+// profile was running, a removal failed or the time ran out).
+func (m *Manager) cleanResidueOnce(ctx context.Context) (rep StepReport, pending bool, err error) {
 	if m.Steps.Residue == nil {
-		return StepReport{Status: "disabled"}, nil
+		return StepReport{Status: "disabled"}, false, nil
 	}
 	release, err := m.lock(ctx, m.Budgets.Lock)
 	if err != nil {
-		return StepReport{}, err
+		return StepReport{}, false, err
 	}
 	defer release()
 	st, err := m.load()
 	if err != nil {
-		return StepReport{}, err
+		return StepReport{}, false, err
 	}
 	w := st.residue()
 	if w.Since.IsZero() || st.Phase != PhaseEnded && st.Phase != PhaseEnding {
-		return StepReport{Status: "nothing"}, nil
+		return StepReport{Status: "nothing"}, false, nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, m.Budgets.Stores)
 	res := m.Steps.Residue(sctx, w)
 	timedOut := sctx.Err() != nil
 	cancel()
-	rep := profilesStep(res)
+	rep = profilesStep(res)
 	if timedOut && rep.Status != "failed" {
 		rep = StepReport{Status: "failed", Code: "timeout", Removed: rep.Removed}
 	}
@@ -131,8 +138,61 @@ func (m *Manager) cleanResidue(ctx context.Context) (StepReport, error) {
 		if err := m.save(st); err != nil {
 			m.log().Failure("clean", "state_write")
 		}
+		return rep, false, nil
 	}
-	return rep, nil
+	return rep, true, nil
+}
+
+// afterExitLockFile is held by the one CleanResidueAfterExit running for this user.
+const afterExitLockFile = "after-exit.lock"
+
+// ResiduePending says whether an accompaniment's browser residue is still to be removed from
+// closed profiles (read without the lock: a hint for starting the wait, which checks again).
+func (m *Manager) ResiduePending() bool {
+	st, err := m.load()
+	return err == nil && (st.Phase == PhaseEnded || st.Phase == PhaseEnding) && !st.residue().Since.IsZero()
+}
+
+// CleanResidueAfterExit is the closed-browser step of scope "session" on a computer without the
+// logon/logoff hook (`tablerase clean --after-exit`, which the native host starts, detached, when
+// an accompaniment ends there): it waits, checking every `every`, until the browsers are closed,
+// and removes what the accompaniment wrote in their profiles, as the hook would (cleanResidue;
+// profiles already closed are cleaned at the first pass). It returns when nothing is pending any
+// more — all cleared, or a new accompaniment began (whose own end will see to it), or no session
+// at all — or when ctx ends, which bounds the wait; the last report says where it stopped. Never
+// in scope "all": there the hook is required (tablerase doctor warns), and a purge of whole
+// stores is not something to run unattended from a browser's request.
+func (m *Manager) CleanResidueAfterExit(ctx context.Context, every time.Duration) (StepReport, error) {
+	if m.Config.Scope == config.ScopeAll {
+		return StepReport{Status: contract.StepSkipped, Code: contract.CodeUnsupported}, nil
+	}
+	// One wait at a time: the host starts one at every end and at a browser's start while
+	// residue is pending; a second finds the first's lock and leaves.
+	f, err := os.OpenFile(filepath.Join(m.Dir, afterExitLockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return StepReport{}, err
+	}
+	defer f.Close()
+	if err := tryLock(f); err != nil {
+		return StepReport{Status: contract.StepNothing}, nil
+	}
+	defer unlock(f)
+	for {
+		rep, pending, err := m.cleanResidueOnce(ctx)
+		if errors.Is(err, ErrBusy) { // another clean or a start holds the lock: look again later
+			pending, err = true, nil
+		}
+		if err != nil || !pending {
+			return rep, err
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return rep, nil
+		case <-t.C:
+		}
+	}
 }
 
 // profilesStep turns a closed-profile step's counts into its report.

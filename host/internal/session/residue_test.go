@@ -136,3 +136,110 @@ func TestBrowserResidueStaysPendingUntilEveryProfileIsClosed(t *testing.T) {
 		t.Fatalf("residue since %v, want the third start %v last", calls.since, third.StartedAt)
 	}
 }
+
+// Without the logon/logoff hook, `clean --after-exit` waits while the browser runs and removes the
+// accompaniment's residue once it is closed, then stops; it stops too when a new accompaniment
+// starts (that one's end sees to it), when its time is up, and never runs in scope all.
+func TestCleanResidueAfterExitWaitsForTheBrowserToClose(t *testing.T) {
+	f := newFixture(t, config.ScopeSession)
+	ticking(f.manager)
+	calls := &residueCalls{running: true}
+	passes := 0
+	f.manager.Steps.Residue = func(ctx context.Context, w profiles.Window) profiles.Result {
+		passes++
+		if passes == 3 {
+			calls.running = false // the aidant closes the browser
+		}
+		return calls.step(ctx, w)
+	}
+	f.manager.Steps.MarkLogs = calls.mark
+	ctx := context.Background()
+	started, err := f.manager.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.manager.End(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.manager.CleanResidueAfterExit(ctx, time.Millisecond)
+	if err != nil || rep.Status != "cleared" || rep.Removed != 5 {
+		t.Fatalf("after exit: %+v, %v; want cleared, 5", rep, err)
+	}
+	if len(calls.since) != 3 || !calls.since[2].Equal(started.StartedAt) {
+		t.Fatalf("passes %d (since %v): want 3, from the start %v", len(calls.since), calls.since, started.StartedAt)
+	}
+	// Done: a later clean (the aidant's own browsing since) touches nothing.
+	if rep, err := f.manager.Clean(ctx); err != nil || rep.BrowserResidue.Status != "nothing" || len(calls.since) != 3 {
+		t.Fatalf("clean after: %+v, %v", rep.BrowserResidue, err)
+	}
+
+	// Bounded: a browser that never closes ends the wait at the deadline, residue still pending.
+	g := newFixture(t, config.ScopeSession)
+	ticking(g.manager)
+	open := &residueCalls{running: true}
+	g.manager.Steps.Residue, g.manager.Steps.MarkLogs = open.step, open.mark
+	g.manager.Start(ctx)
+	g.manager.End(ctx)
+	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	rep, err = g.manager.CleanResidueAfterExit(dctx, 5*time.Millisecond)
+	if err != nil || rep.Status != "skipped" || rep.Code != "browser_running" || len(open.since) < 2 {
+		t.Fatalf("never closed: %+v, %v, %d passes", rep, err, len(open.since))
+	}
+	open.running = false
+	if rep, _ := g.manager.Clean(ctx); rep.BrowserResidue.Status != "cleared" {
+		t.Fatalf("the hook-less wait gave up; a later clean still finds it pending: %+v", rep.BrowserResidue)
+	}
+
+	// A new accompaniment begun meanwhile: nothing to do here any more.
+	k := newFixture(t, config.ScopeSession)
+	ticking(k.manager)
+	none := &residueCalls{}
+	k.manager.Steps.Residue, k.manager.Steps.MarkLogs = none.step, none.mark
+	k.manager.Start(ctx)
+	if rep, err := k.manager.CleanResidueAfterExit(ctx, time.Millisecond); err != nil || rep.Status != "nothing" || len(none.since) != 0 {
+		t.Fatalf("during an accompaniment: %+v, %v, %d passes", rep, err, len(none.since))
+	}
+
+	// Scope all: never unattended.
+	a := newFixture(t, config.ScopeAll)
+	a.manager.Steps.Residue, a.manager.Steps.MarkLogs = none.step, none.mark
+	if rep, err := a.manager.CleanResidueAfterExit(ctx, time.Millisecond); err != nil || rep.Status != "skipped" || len(none.since) != 0 {
+		t.Fatalf("scope all: %+v, %v", rep, err)
+	}
+}
+
+// One wait at a time: a second `clean --after-exit` (a later end, a browser's start) leaves at
+// once while the first holds its lock.
+func TestOnlyOneAfterExitWaitAtATime(t *testing.T) {
+	f := newFixture(t, config.ScopeSession)
+	ticking(f.manager)
+	calls := &residueCalls{running: true}
+	f.manager.Steps.Residue, f.manager.Steps.MarkLogs = calls.step, calls.mark
+	ctx := context.Background()
+	f.manager.Start(ctx)
+	f.manager.End(ctx)
+	if !f.manager.ResiduePending() {
+		t.Fatal("residue not pending after the end")
+	}
+	held, err := os.OpenFile(filepath.Join(f.manager.Dir, afterExitLockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if err := tryLock(held); err != nil {
+		t.Fatal(err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	t0 := time.Now()
+	rep, err := f.manager.CleanResidueAfterExit(dctx, time.Millisecond)
+	if err != nil || rep.Status != "nothing" || len(calls.since) != 0 || time.Since(t0) > 2*time.Second {
+		t.Fatalf("second wait: %+v, %v, %d passes, %v", rep, err, len(calls.since), time.Since(t0))
+	}
+	unlock(held)
+	calls.running = false
+	if rep, _ := f.manager.CleanResidueAfterExit(dctx, time.Millisecond); rep.Status != "cleared" || f.manager.ResiduePending() {
+		t.Fatalf("the lock released: %+v, pending %v", rep, f.manager.ResiduePending())
+	}
+}
