@@ -21,6 +21,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/commands"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
@@ -120,7 +121,7 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() },
 		ClosedBrowsers: func() bool {
 			exe, err := os.Executable()
-			return err == nil && install.HookPresent(policy.NativeEnv(), exe)
+			return err == nil && install.HookPresent(machine.NativeEnv(), exe)
 		}}
 	handlers := commands.Handlers(env)
 	if err != nil || h.cfgErr != nil {

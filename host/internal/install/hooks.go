@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // OS hooks run `tablerase clean` when a person logs on (and, where the OS
@@ -52,7 +52,7 @@ var hookDirs = map[string]map[Level]string{
 var autostartDirs = map[Level]string{System: "/etc/xdg/autostart", User: "~/.config/autostart"}
 
 // HookFiles returns the files that register the hook on Linux and macOS.
-func HookFiles(env policy.Env, level Level, hostPath string) ([]hookFile, error) {
+func HookFiles(env machine.Env, level Level, hostPath string) ([]hookFile, error) {
 	t := osTable(env)
 	dir := hookDirs[t][level]
 	if dir == "" {
@@ -236,7 +236,7 @@ const (
 
 // FindHook looks for the hook files of the system level, then of the user level, and says whether
 // one runs hostPath. Windows hooks are scheduled tasks: use TaskInstalled there.
-func FindHook(env policy.Env, hostPath string) (HookState, Level) {
+func FindHook(env machine.Env, hostPath string) (HookState, Level) {
 	state, level := HookMissing, User
 	for _, l := range []Level{System, User} {
 		files, err := HookFiles(env, l, hostPath)
@@ -262,7 +262,7 @@ func FindHook(env policy.Env, hostPath string) (HookState, Level) {
 const taskFile = `%SystemRoot%\System32\Tasks\TableRase\Clean`
 
 // HookPresent reports, cheaply, whether the logon/logoff clean runs hostPath on this computer.
-func HookPresent(env policy.Env, hostPath string) bool {
+func HookPresent(env machine.Env, hostPath string) bool {
 	if osTable(env) == "windows" {
 		p := env.Expand(taskFile)
 		if !env.Absolute(p) {

@@ -5,7 +5,7 @@
 //
 //   - One table per OS (layout.go) says where each browser looks for a host
 //     manifest; the tables are portable data, so the Windows paths and keys are
-//     tested on Linux. policy.Env.Root prefixes every filesystem path: tests and
+//     tested on Linux. machine.Env.Root prefixes every filesystem path: tests and
 //     package builds install into a temporary directory (flag --root, env
 //     TABLERASE_ROOT), and the manifests still name the target system's paths.
 //   - On Windows the registry is reached through the Registry interface (real
@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"io"
 	"io/fs"
 	"os"
@@ -51,9 +52,9 @@ var (
 
 // Options of Install and Uninstall.
 type Options struct {
-	Env      policy.Env
+	Env      machine.Env
 	Level    Level
-	Browsers []policy.Browser // empty: every present browser
+	Browsers []machine.Browser // empty: every present browser
 	// NoManifests skips the host manifests (the .deb policies package merges
 	// Firefox policies while the main package ships the manifests).
 	NoManifests bool
@@ -71,10 +72,10 @@ type Options struct {
 
 // Result says what happened.
 type Result struct {
-	Browsers []policy.Browser // browsers registered (or unregistered)
-	Absent   []policy.Browser // requested with "all" but not found
-	Record   string           // path of the install record
-	Fallback bool             // uninstall without a record: recomputed
+	Browsers []machine.Browser // browsers registered (or unregistered)
+	Absent   []machine.Browser // requested with "all" but not found
+	Record   string            // path of the install record
+	Fallback bool              // uninstall without a record: recomputed
 }
 
 // Manifest is a native messaging host manifest.
@@ -90,7 +91,7 @@ type Manifest struct {
 // NewManifest returns the manifest for browser b: Chromium origins end with a
 // slash, Firefox lists add-on ids. Extra ids go to the family they belong to
 // (32 letters a-p: Chromium; anything else: Firefox).
-func NewManifest(b policy.Browser, hostPath string, extra []string) Manifest {
+func NewManifest(b machine.Browser, hostPath string, extra []string) Manifest {
 	m := Manifest{Name: policy.HostName, Description: "Table rase", Path: hostPath, Type: "stdio"}
 	if b.IsFirefox() {
 		m.AllowedExtensions = []string{policy.FirefoxID}
@@ -129,7 +130,7 @@ func (m Manifest) Encode() []byte {
 }
 
 // resolveBrowsers picks the browsers to act on.
-func resolveBrowsers(o Options) (chosen, absent []policy.Browser, err error) {
+func resolveBrowsers(o Options) (chosen, absent []machine.Browser, err error) {
 	if len(o.Browsers) > 0 {
 		for _, b := range o.Browsers {
 			if !b.Valid() {
@@ -138,7 +139,7 @@ func resolveBrowsers(o Options) (chosen, absent []policy.Browser, err error) {
 		}
 		return o.Browsers, nil, nil
 	}
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if o.Env.Present(b) {
 			chosen = append(chosen, b)
 		} else {
@@ -247,7 +248,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	return res, errors.Join(errs...)
 }
 
-func (r *runner) register(b policy.Browser) error {
+func (r *runner) register(b machine.Browser) error {
 	reg, err := Registrations(r.o.Env, r.o.Level, b, r.o.HostPath)
 	if err != nil {
 		return err
@@ -323,7 +324,7 @@ func (r *runner) writeOwnFile(path string, data []byte) error {
 	return nil
 }
 
-func (r *runner) writePolicies(b policy.Browser) error {
+func (r *runner) writePolicies(b machine.Browser) error {
 	vals := policy.Values(b, r.o.Params)
 	switch {
 	case b.IsFirefox():
@@ -438,7 +439,7 @@ func (r *runner) firefoxThere(folder string) bool {
 	return !errors.Is(err, fs.ErrNotExist)
 }
 
-func (r *runner) writeRegistryPolicies(b policy.Browser, vals map[string]any) error {
+func (r *runner) writeRegistryPolicies(b machine.Browser, vals map[string]any) error {
 	key := policy.RegistryPolicyKeys[b]
 	h := policy.HKLM
 	reg := r.o.Registry

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -20,44 +21,44 @@ const (
 // Registration is where one browser finds the host: a manifest file and, on
 // Windows, registry keys whose default value is that file's path.
 type Registration struct {
-	Browser  policy.Browser
+	Browser  machine.Browser
 	Manifest string   // path on the target system
 	Keys     []string // Windows only: keys under the level's hive
 }
 
 // The per-OS tables. They are portable data, so tests check every OS's paths
-// on any OS; the running OS only selects one (policy.Env.OS).
-var manifestDirs = map[string]map[Level]map[policy.Browser]string{
+// on any OS; the running OS only selects one (machine.Env.OS).
+var manifestDirs = map[string]map[Level]map[machine.Browser]string{
 	"linux": {
 		System: {
-			policy.Chrome:   "/etc/opt/chrome/native-messaging-hosts",
-			policy.Chromium: "/etc/chromium/native-messaging-hosts",
-			policy.Edge:     "/etc/opt/edge/native-messaging-hosts",
-			policy.Brave:    "/etc/opt/chrome/native-messaging-hosts", // Brave reads Chrome's system folder
-			policy.Firefox:  "/usr/lib/mozilla/native-messaging-hosts",
+			machine.Chrome:   "/etc/opt/chrome/native-messaging-hosts",
+			machine.Chromium: "/etc/chromium/native-messaging-hosts",
+			machine.Edge:     "/etc/opt/edge/native-messaging-hosts",
+			machine.Brave:    "/etc/opt/chrome/native-messaging-hosts", // Brave reads Chrome's system folder
+			machine.Firefox:  "/usr/lib/mozilla/native-messaging-hosts",
 		},
 		User: {
-			policy.Chrome:   "~/.config/google-chrome/NativeMessagingHosts",
-			policy.Chromium: "~/.config/chromium/NativeMessagingHosts",
-			policy.Edge:     "~/.config/microsoft-edge/NativeMessagingHosts",
-			policy.Brave:    "~/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-			policy.Firefox:  "~/.mozilla/native-messaging-hosts",
+			machine.Chrome:   "~/.config/google-chrome/NativeMessagingHosts",
+			machine.Chromium: "~/.config/chromium/NativeMessagingHosts",
+			machine.Edge:     "~/.config/microsoft-edge/NativeMessagingHosts",
+			machine.Brave:    "~/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+			machine.Firefox:  "~/.mozilla/native-messaging-hosts",
 		},
 	},
 	"darwin": {
 		System: {
-			policy.Chrome:   "/Library/Google/Chrome/NativeMessagingHosts",
-			policy.Chromium: "/Library/Application Support/Chromium/NativeMessagingHosts",
-			policy.Edge:     "/Library/Microsoft/Edge/NativeMessagingHosts",
-			policy.Brave:    "/Library/Google/Chrome/NativeMessagingHosts",
-			policy.Firefox:  "/Library/Application Support/Mozilla/NativeMessagingHosts",
+			machine.Chrome:   "/Library/Google/Chrome/NativeMessagingHosts",
+			machine.Chromium: "/Library/Application Support/Chromium/NativeMessagingHosts",
+			machine.Edge:     "/Library/Microsoft/Edge/NativeMessagingHosts",
+			machine.Brave:    "/Library/Google/Chrome/NativeMessagingHosts",
+			machine.Firefox:  "/Library/Application Support/Mozilla/NativeMessagingHosts",
 		},
 		User: {
-			policy.Chrome:   "~/Library/Application Support/Google/Chrome/NativeMessagingHosts",
-			policy.Chromium: "~/Library/Application Support/Chromium/NativeMessagingHosts",
-			policy.Edge:     "~/Library/Application Support/Microsoft Edge/NativeMessagingHosts",
-			policy.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-			policy.Firefox:  "~/Library/Application Support/Mozilla/NativeMessagingHosts",
+			machine.Chrome:   "~/Library/Application Support/Google/Chrome/NativeMessagingHosts",
+			machine.Chromium: "~/Library/Application Support/Chromium/NativeMessagingHosts",
+			machine.Edge:     "~/Library/Application Support/Microsoft Edge/NativeMessagingHosts",
+			machine.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
+			machine.Firefox:  "~/Library/Application Support/Mozilla/NativeMessagingHosts",
 		},
 	},
 }
@@ -65,12 +66,12 @@ var manifestDirs = map[string]map[Level]map[policy.Browser]string{
 // windowsKeys lists the registry keys per browser (under HKLM or HKCU). Edge
 // and Brave also get Chrome's key: Edge falls back to it, and some managed Edge
 // installs read only one of the two.
-var windowsKeys = map[policy.Browser][]string{
-	policy.Chrome:   {`SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Chromium: {`SOFTWARE\Chromium\NativeMessagingHosts\` + policy.HostName},
-	policy.Edge:     {`SOFTWARE\Microsoft\Edge\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Brave:    {`SOFTWARE\BraveSoftware\Brave-Browser\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Firefox:  {`SOFTWARE\Mozilla\NativeMessagingHosts\` + policy.HostName},
+var windowsKeys = map[machine.Browser][]string{
+	machine.Chrome:   {`SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
+	machine.Chromium: {`SOFTWARE\Chromium\NativeMessagingHosts\` + policy.HostName},
+	machine.Edge:     {`SOFTWARE\Microsoft\Edge\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
+	machine.Brave:    {`SOFTWARE\BraveSoftware\Brave-Browser\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
+	machine.Firefox:  {`SOFTWARE\Mozilla\NativeMessagingHosts\` + policy.HostName},
 }
 
 // recordPaths is where the install record is kept (see record.go).
@@ -106,7 +107,7 @@ var firefoxPolicyFiles = map[string][]struct {
 	},
 }
 
-func osTable(env policy.Env) string {
+func osTable(env machine.Env) string {
 	switch env.OS {
 	case "windows", "darwin":
 		return env.OS
@@ -117,7 +118,7 @@ func osTable(env policy.Env) string {
 // ManifestFile is the manifest's file name: the host name, as the browsers
 // require on Linux and macOS. On Windows both families' manifests sit beside
 // the binary, so the family is part of the name.
-func ManifestFile(env policy.Env, b policy.Browser) string {
+func ManifestFile(env machine.Env, b machine.Browser) string {
 	if osTable(env) == "windows" {
 		if b.IsFirefox() {
 			return policy.HostName + ".firefox.json"
@@ -129,7 +130,7 @@ func ManifestFile(env policy.Env, b policy.Browser) string {
 
 // Registrations returns where browser b must find the host for level, hostPath
 // being the host binary's path on the target system.
-func Registrations(env policy.Env, level Level, b policy.Browser, hostPath string) (Registration, error) {
+func Registrations(env machine.Env, level Level, b machine.Browser, hostPath string) (Registration, error) {
 	t := osTable(env)
 	if t == "windows" {
 		dir := hostPath[:strings.LastIndexAny(hostPath, `\/`)+1]
@@ -147,7 +148,7 @@ func Registrations(env policy.Env, level Level, b policy.Browser, hostPath strin
 }
 
 // RecordPath returns the install record's path on the target system.
-func RecordPath(env policy.Env, level Level) (string, error) {
+func RecordPath(env machine.Env, level Level) (string, error) {
 	for _, p := range recordPaths[osTable(env)][level] {
 		if strings.Contains(p, "${XDG_STATE_HOME}") && (env.Getenv == nil || env.Getenv("XDG_STATE_HOME") == "") {
 			continue

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"io/fs"
 	"os"
 	pathpkg "path"
@@ -161,7 +162,7 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 	if err != nil {
 		return err
 	}
-	out, empty, err := policy.UnmergeFirefox(old, policy.Values(policy.Firefox, r.o.Params), edit)
+	out, empty, err := policy.UnmergeFirefox(old, policy.Values(machine.Firefox, r.o.Params), edit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -237,7 +238,7 @@ func (r *runner) undoReg(e RegEntry) error {
 func (r *runner) recompute(ctx context.Context) []error {
 	var errs []error
 	h := hiveFor(r.o.Level)
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if err := ctx.Err(); err != nil {
 			return append(errs, err)
 		}

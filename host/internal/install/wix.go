@@ -2,6 +2,7 @@ package install
 
 import (
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"html"
 	"strings"
 
@@ -32,7 +33,7 @@ func wixPolicies(p policy.Params) []byte {
   <Fragment>
     <ComponentGroup Id="PolicyComponents" Directory="INSTALLDIR">
 `)
-	for _, br := range policy.All {
+	for _, br := range machine.All {
 		key := policy.RegistryPolicyKeys[br]
 		vals := policy.Values(br, p)
 		id := "Policies_" + string(br)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,19 +19,19 @@ import (
 const ManagedPrefsDir = "/Library/Managed Preferences"
 
 // PlistDomains names each browser's preference domain.
-var PlistDomains = map[Browser]string{
-	Chrome:   "com.google.Chrome",
-	Chromium: "org.chromium.Chromium",
-	Edge:     "com.microsoft.Edge",
-	Brave:    "com.brave.Browser",
-	Firefox:  "org.mozilla.firefox",
+var PlistDomains = map[machine.Browser]string{
+	machine.Chrome:   "com.google.Chrome",
+	machine.Chromium: "org.chromium.Chromium",
+	machine.Edge:     "com.microsoft.Edge",
+	machine.Brave:    "com.brave.Browser",
+	machine.Firefox:  "org.mozilla.firefox",
 }
 
 // PlistSource reads managed preferences; Convert turns one plist file into JSON
 // (plutil -convert json -o - FILE on a Mac). User is the login name for the
 // per-user folder ("" skips it).
 type PlistSource struct {
-	Env     Env
+	Env     machine.Env
 	User    string
 	Convert func(ctx context.Context, path string) ([]byte, error)
 	// Files is also read for Firefox (policies.json in the app bundle).
@@ -38,7 +39,7 @@ type PlistSource struct {
 }
 
 // Policies implements Source.
-func (s PlistSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s PlistSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	dirs := []string{ManagedPrefsDir}
 	if s.User != "" {
@@ -80,11 +81,11 @@ func (s PlistSource) Policies(ctx context.Context, b Browser) (map[string]any, e
 // pathsSource reads Firefox's policies.json from explicit files (Windows and
 // macOS keep it in the distribution folder beside the binary).
 type pathsSource struct {
-	Env   Env
+	Env   machine.Env
 	Files []string
 }
 
-func (s pathsSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s pathsSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if !b.IsFirefox() {
 		return out, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,12 +15,12 @@ import (
 // portable and tested with a fake; registry_windows.go only walks keys.
 
 // RegistryPolicyKeys lists each browser's policy key under HKLM and HKCU.
-var RegistryPolicyKeys = map[Browser]string{
-	Chrome:   `SOFTWARE\Policies\Google\Chrome`,
-	Chromium: `SOFTWARE\Policies\Chromium`,
-	Edge:     `SOFTWARE\Policies\Microsoft\Edge`,
-	Brave:    `SOFTWARE\Policies\BraveSoftware\Brave`,
-	Firefox:  `SOFTWARE\Policies\Mozilla\Firefox`,
+var RegistryPolicyKeys = map[machine.Browser]string{
+	machine.Chrome:   `SOFTWARE\Policies\Google\Chrome`,
+	machine.Chromium: `SOFTWARE\Policies\Chromium`,
+	machine.Edge:     `SOFTWARE\Policies\Microsoft\Edge`,
+	machine.Brave:    `SOFTWARE\Policies\BraveSoftware\Brave`,
+	machine.Firefox:  `SOFTWARE\Policies\Mozilla\Firefox`,
 }
 
 // Hive names a registry root.
@@ -57,7 +58,7 @@ type RegistrySource struct {
 }
 
 // Policies implements Source: HKLM first, then HKCU for names HKLM does not set.
-func (s RegistrySource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s RegistrySource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	for _, h := range []Hive{HKLM, HKCU} {
 		k, err := s.Reg.ReadTree(ctx, h, RegistryPolicyKeys[b])

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"io"
 	"io/fs"
 	"os"
@@ -31,7 +32,7 @@ var errorsIs = errors.Is
 // wrapping ErrUnreadable or ErrInvalid when a policy store exists but cannot be
 // read or parsed, must not modify anything, and must return when ctx is done.
 type Source interface {
-	Policies(ctx context.Context, b Browser) (map[string]any, error)
+	Policies(ctx context.Context, b machine.Browser) (map[string]any, error)
 }
 
 // maxPolicyFile bounds every policy file read.
@@ -40,11 +41,11 @@ const maxPolicyFile = 4 << 20
 // ChromiumPolicyDirs lists, per OS table, the managed policy folders of the
 // Chromium family that hold JSON files (Linux only; "recommended" folders are
 // not enforced and so not counted).
-var ChromiumPolicyDirs = map[Browser][]string{
-	Chrome:   {"/etc/opt/chrome/policies/managed"},
-	Chromium: {"/etc/chromium/policies/managed", "/etc/chromium-browser/policies/managed"},
-	Edge:     {"/etc/opt/edge/policies/managed"},
-	Brave:    {"/etc/brave/policies/managed"},
+var ChromiumPolicyDirs = map[machine.Browser][]string{
+	machine.Chrome:   {"/etc/opt/chrome/policies/managed"},
+	machine.Chromium: {"/etc/chromium/policies/managed", "/etc/chromium-browser/policies/managed"},
+	machine.Edge:     {"/etc/opt/edge/policies/managed"},
+	machine.Brave:    {"/etc/brave/policies/managed"},
 }
 
 // FirefoxPolicyFiles lists where Firefox on Linux reads policies.json, in the
@@ -61,10 +62,10 @@ var FirefoxPolicyFiles = []string{
 // FileSource reads the Linux layout: every *.json file of the Chromium managed
 // folders (merged in name order, first definition wins) and the first
 // policies.json files of Firefox (first definition wins).
-type FileSource struct{ Env Env }
+type FileSource struct{ Env machine.Env }
 
 // Policies implements Source.
-func (s FileSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s FileSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if b.IsFirefox() {
 		return pathsSource{Env: s.Env, Files: FirefoxPolicyFiles}.Policies(ctx, b)
@@ -140,6 +141,6 @@ func parseObject(data []byte) (map[string]any, error) {
 // unsupportedSource reports every browser as unreadable with a reason.
 type unsupportedSource struct{}
 
-func (unsupportedSource) Policies(context.Context, Browser) (map[string]any, error) {
+func (unsupportedSource) Policies(context.Context, machine.Browser) (map[string]any, error) {
 	return nil, ErrUnsupported
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"os/exec"
 	"os/user"
@@ -9,7 +10,7 @@ import (
 
 // NativeSource returns the policy source of macOS: managed preferences read
 // through plutil, plus Firefox's policies.json in its bundle.
-func NativeSource(env Env) Source {
+func NativeSource(env machine.Env) Source {
 	name := ""
 	if u, err := user.Current(); err == nil {
 		name = u.Username

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"golang.org/x/sys/windows/registry"
 )
 
 // NativeSource returns the policy source of Windows: the registry (64-bit
 // view) plus Firefox's distribution policies.json.
-func NativeSource(env Env) Source {
+func NativeSource(env machine.Env) Source {
 	return RegistrySource{Reg: winRegistry{}, Files: pathsSource{Env: env, Files: FirefoxDistributionFiles["windows"]}}
 }
 

@@ -19,10 +19,9 @@ package profiles
 
 import (
 	"context"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"path/filepath"
-
-	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
 // Result counts what a purge did.
@@ -47,34 +46,34 @@ var (
 
 // roots lists, per OS table, each browser's user-data folder (Chromium family) or profiles
 // folder (Firefox).
-var roots = map[string]map[policy.Browser]string{
+var roots = map[string]map[machine.Browser]string{
 	"linux": {
-		policy.Chrome:   "~/.config/google-chrome",
-		policy.Chromium: "~/.config/chromium",
-		policy.Edge:     "~/.config/microsoft-edge",
-		policy.Brave:    "~/.config/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/.mozilla/firefox",
+		machine.Chrome:   "~/.config/google-chrome",
+		machine.Chromium: "~/.config/chromium",
+		machine.Edge:     "~/.config/microsoft-edge",
+		machine.Brave:    "~/.config/BraveSoftware/Brave-Browser",
+		machine.Firefox:  "~/.mozilla/firefox",
 	},
 	"darwin": {
-		policy.Chrome:   "~/Library/Application Support/Google/Chrome",
-		policy.Chromium: "~/Library/Application Support/Chromium",
-		policy.Edge:     "~/Library/Application Support/Microsoft Edge",
-		policy.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/Library/Application Support/Firefox/Profiles",
+		machine.Chrome:   "~/Library/Application Support/Google/Chrome",
+		machine.Chromium: "~/Library/Application Support/Chromium",
+		machine.Edge:     "~/Library/Application Support/Microsoft Edge",
+		machine.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser",
+		machine.Firefox:  "~/Library/Application Support/Firefox/Profiles",
 	},
 	"windows": {
-		policy.Chrome:   `%LOCALAPPDATA%\Google\Chrome\User Data`,
-		policy.Chromium: `%LOCALAPPDATA%\Chromium\User Data`,
-		policy.Edge:     `%LOCALAPPDATA%\Microsoft\Edge\User Data`,
-		policy.Brave:    `%LOCALAPPDATA%\BraveSoftware\Brave-Browser\User Data`,
-		policy.Firefox:  `%APPDATA%\Mozilla\Firefox\Profiles`,
+		machine.Chrome:   `%LOCALAPPDATA%\Google\Chrome\User Data`,
+		machine.Chromium: `%LOCALAPPDATA%\Chromium\User Data`,
+		machine.Edge:     `%LOCALAPPDATA%\Microsoft\Edge\User Data`,
+		machine.Brave:    `%LOCALAPPDATA%\BraveSoftware\Brave-Browser\User Data`,
+		machine.Firefox:  `%APPDATA%\Mozilla\Firefox\Profiles`,
 	},
 }
 
 // Purge removes the stores of every profile of every supported browser of the user described by
 // env, skipping running ones. It honours ctx between files.
-func Purge(ctx context.Context, env policy.Env) Result {
-	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
+func Purge(ctx context.Context, env machine.Env) Result {
+	return eachClosedProfile(ctx, env, func(b machine.Browser, root, cacheRoot, name string, r *Result) {
 		stores := chromiumStores
 		if b.IsFirefox() {
 			stores = firefoxStores
@@ -92,16 +91,16 @@ func Purge(ctx context.Context, env policy.Env) Result {
 // by env, whose browser is not running; running ones are counted and skipped. root is the
 // browser's profiles folder, cacheRoot the folder beside it holding the profiles' disk caches
 // ("" when the profile holds its own), name the profile's folder name.
-func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+func eachClosedProfile(ctx context.Context, env machine.Env, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	return eachProfile(ctx, env, false, do)
 }
 
 // eachProfile is eachClosedProfile, or with running true every profile, its browser running or
 // not (for reading only).
-func eachProfile(ctx context.Context, env policy.Env, running bool, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+func eachProfile(ctx context.Context, env machine.Env, running bool, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
 	table := roots[osName(env)]
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		root := env.Expand(table[b])
 		if !env.Absolute(root) {
 			continue
@@ -116,15 +115,15 @@ func eachProfile(ctx context.Context, env policy.Env, running bool, do func(b po
 }
 
 // osName is the table a purge uses: unknown systems are treated as Linux.
-func osName(env policy.Env) string {
+func osName(env machine.Env) string {
 	if roots[env.OS] == nil {
 		return "linux"
 	}
 	return env.OS
 }
 
-func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, running bool, r *Result,
-	do func(b policy.Browser, root, cacheRoot, name string, r *Result)) {
+func visitRoot(ctx context.Context, b machine.Browser, root, cacheRoot string, running bool, r *Result,
+	do func(b machine.Browser, root, cacheRoot, name string, r *Result)) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account
