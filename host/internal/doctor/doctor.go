@@ -20,8 +20,6 @@ package doctor
 import (
 	"context"
 	"encoding/json"
-	"github.com/tablerase/tablerase/host/internal/machine"
-
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +29,7 @@ import (
 	"time"
 
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )

@@ -3,10 +3,10 @@ package doctor
 import (
 	"encoding/json"
 	"errors"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // hostBinaryChecks: a system-level manifest makes every user's browser run

@@ -27,7 +27,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"io"
 	"io/fs"
 	"os"
@@ -36,6 +35,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 

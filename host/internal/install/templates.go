@@ -3,11 +3,11 @@ package install
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"html"
 	"sort"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 

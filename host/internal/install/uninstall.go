@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"io/fs"
 	"os"
 	pathpkg "path"
 	"slices"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 

@@ -2,12 +2,12 @@ package install
 
 import (
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"html"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 

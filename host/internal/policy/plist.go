@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // macOS delivers policies as configuration profiles, which the system writes to

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 

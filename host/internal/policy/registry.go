@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Windows keeps policies in the registry: HKLM\SOFTWARE\Policies\<vendor>

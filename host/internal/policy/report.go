@@ -2,9 +2,10 @@ package policy
 
 import (
 	"context"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"strings"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Report is the policy part of hello's result (shared contract):

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Sentinel errors of the read side. Their text (without "policy: ") is the

@@ -2,10 +2,11 @@ package policy
 
 import (
 	"context"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"os/exec"
 	"os/user"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // NativeSource returns the policy source of macOS: managed preferences read

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"golang.org/x/sys/windows/registry"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // NativeSource returns the policy source of Windows: the registry (64-bit

@@ -19,9 +19,10 @@ package profiles
 
 import (
 	"context"
-	"github.com/tablerase/tablerase/host/internal/machine"
 	"os"
 	"path/filepath"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Result counts what a purge did.
