@@ -53,7 +53,7 @@ var autostartDirs = map[Level]string{System: "/etc/xdg/autostart", User: "~/.con
 
 // HookFiles returns the files that register the hook on Linux and macOS.
 func HookFiles(env machine.Env, level Level, hostPath string) ([]hookFile, error) {
-	t := osTable(env)
+	t := env.Table()
 	dir := hookDirs[t][level]
 	if dir == "" {
 		return nil, nil
@@ -263,7 +263,7 @@ const taskFile = `%SystemRoot%\System32\Tasks\TableRase\Clean`
 
 // HookPresent reports, cheaply, whether the logon/logoff clean runs hostPath on this computer.
 func HookPresent(env machine.Env, hostPath string) bool {
-	if osTable(env) == "windows" {
+	if env.Table() == "windows" {
 		p := env.Expand(taskFile)
 		if !env.Absolute(p) {
 			return false

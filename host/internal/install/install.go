@@ -167,7 +167,7 @@ func (r *runner) logf(format string, a ...any) {
 	fmt.Fprintf(r.o.Log, format+"\n", a...)
 }
 
-func (r *runner) windows() bool { return osTable(r.o.Env) == "windows" }
+func (r *runner) windows() bool { return r.o.Env.Table() == "windows" }
 
 // Install registers the host for the chosen browsers (and writes policies).
 func Install(ctx context.Context, o Options) (Result, error) {
@@ -177,7 +177,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if o.Policies && o.Level != System {
 		return Result{}, ErrPolicyLevel
 	}
-	if o.Policies && osTable(o.Env) == "darwin" {
+	if o.Policies && o.Env.Table() == "darwin" {
 		return Result{}, ErrPolicyOS
 	}
 	browsers, absent, err := resolveBrowsers(o)
@@ -333,12 +333,12 @@ func (r *runner) writePolicies(b machine.Browser) error {
 		return r.writeRegistryPolicies(b, vals)
 	}
 	data, _ := json.MarshalIndent(vals, "", "  ")
-	return r.writeOwnFile(pathpkg.Join(policy.ChromiumPolicyDirs[b][0], policy.PolicyFileName), append(data, '\n'))
+	return r.writeOwnFile(pathpkg.Join(machine.PlacesOf("linux", b).PolicyDirs[0], policy.PolicyFileName), append(data, '\n'))
 }
 
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
-	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+	for _, f := range r.o.Env.FirefoxPolicyFiles() {
 		file, folder := r.o.Env.Expand(f.File), r.o.Env.Expand(f.Folder)
 		if !r.o.Env.Absolute(file) || !r.o.Env.Absolute(folder) {
 			continue
@@ -440,7 +440,7 @@ func (r *runner) firefoxThere(folder string) bool {
 }
 
 func (r *runner) writeRegistryPolicies(b machine.Browser, vals map[string]any) error {
-	key := policy.RegistryPolicyKeys[b]
+	key := machine.PlacesOf("windows", b).PolicyKey
 	h := policy.HKLM
 	reg := r.o.Registry
 	var errs []error

@@ -91,7 +91,7 @@ func policiesReg(p policy.Params) []byte {
 	var b strings.Builder
 	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Table rase browser policies (what `tablerase install --policies` and the MSI Policies feature set).\r\n; Importing this file REPLACES ExtensionSettings; install merges it instead.\r\n")
 	for _, br := range []machine.Browser{machine.Chrome, machine.Edge, machine.Brave, machine.Chromium} {
-		key := policy.RegistryPolicyKeys[br]
+		key := machine.PlacesOf("windows", br).PolicyKey
 		vals := policy.Values(br, p)
 		fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s]\r\n", key)
 		var lists []string
@@ -167,7 +167,7 @@ func mobileconfig(p policy.Params) []byte {
 				d[k] = v
 			}
 		}
-		d["PayloadType"] = policy.PlistDomains[br]
+		d["PayloadType"] = machine.PlacesOf("darwin", br).PlistDomain
 		d["PayloadIdentifier"] = "fr.tablerase.policies." + string(br)
 		d["PayloadUUID"] = uuids[br]
 		d["PayloadVersion"] = float64(1)

@@ -179,7 +179,7 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 // firefoxFolderOf returns the Firefox folder of a recorded policies.json:
 // from the layout table, else (a record from another layout) its own folder.
 func (r *runner) firefoxFolderOf(path string) string {
-	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+	for _, f := range r.o.Env.FirefoxPolicyFiles() {
 		if r.o.Env.Expand(f.File) == path {
 			return r.o.Env.Expand(f.Folder)
 		}
@@ -254,8 +254,8 @@ func (r *runner) recompute(ctx context.Context) []error {
 				errs = appendErr(errs, r.undoReg(RegEntry{Hive: h, Key: k, Ours: cur, CreatedKey: true}))
 			}
 		}
-		if r.o.Level == System && !b.IsFirefox() && !r.windows() && osTable(r.o.Env) == "linux" {
-			errs = appendErr(errs, r.removeFile(pathpkg.Join(policy.ChromiumPolicyDirs[b][0], policy.PolicyFileName)))
+		if r.o.Level == System && !b.IsFirefox() && !r.windows() && r.o.Env.Table() == "linux" {
+			errs = appendErr(errs, r.removeFile(pathpkg.Join(machine.PlacesOf("linux", b).PolicyDirs[0], policy.PolicyFileName)))
 		}
 	}
 	if files, err := HookFiles(r.o.Env, r.o.Level, r.o.HostPath); err == nil && !r.o.NoManifests {
@@ -264,7 +264,7 @@ func (r *runner) recompute(ctx context.Context) []error {
 		}
 	}
 	if r.o.Level == System {
-		for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+		for _, f := range r.o.Env.FirefoxPolicyFiles() {
 			if file := r.o.Env.Expand(f.File); r.o.Env.Absolute(file) {
 				errs = appendErr(errs, r.unmergeFirefox(file, policy.FirefoxEdit{}, false))
 			}

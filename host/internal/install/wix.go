@@ -34,7 +34,7 @@ func wixPolicies(p policy.Params) []byte {
     <ComponentGroup Id="PolicyComponents" Directory="INSTALLDIR">
 `)
 	for _, br := range machine.All {
-		key := policy.RegistryPolicyKeys[br]
+		key := machine.PlacesOf("windows", br).PolicyKey
 		vals := policy.Values(br, p)
 		id := "Policies_" + string(br)
 		fmt.Fprintf(&b, "      <Component Id=%q Guid=%q Win64=\"yes\">\n", id, WixGUID(id))

@@ -16,18 +16,6 @@ import (
 // /Library/Managed Preferences/<user>/<domain>.plist (user). Those are binary
 // plists: we let plutil convert them to JSON rather than carry a plist parser.
 
-// ManagedPrefsDir is where macOS materialises configuration profiles.
-const ManagedPrefsDir = "/Library/Managed Preferences"
-
-// PlistDomains names each browser's preference domain.
-var PlistDomains = map[machine.Browser]string{
-	machine.Chrome:   "com.google.Chrome",
-	machine.Chromium: "org.chromium.Chromium",
-	machine.Edge:     "com.microsoft.Edge",
-	machine.Brave:    "com.brave.Browser",
-	machine.Firefox:  "org.mozilla.firefox",
-}
-
 // PlistSource reads managed preferences; Convert turns one plist file into JSON
 // (plutil -convert json -o - FILE on a Mac). User is the login name for the
 // per-user folder ("" skips it).
@@ -42,12 +30,12 @@ type PlistSource struct {
 // Policies implements Source.
 func (s PlistSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
-	dirs := []string{ManagedPrefsDir}
+	dirs := []string{machine.ManagedPrefsDir}
 	if s.User != "" {
-		dirs = append(dirs, filepath.Join(ManagedPrefsDir, s.User))
+		dirs = append(dirs, filepath.Join(machine.ManagedPrefsDir, s.User))
 	}
 	for _, d := range dirs {
-		p := s.Env.Path(filepath.Join(d, PlistDomains[b]+".plist"))
+		p := s.Env.Path(filepath.Join(d, machine.PlacesOf("darwin", b).PlistDomain+".plist"))
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -79,20 +67,17 @@ func (s PlistSource) Policies(ctx context.Context, b machine.Browser) (map[strin
 	return out, nil
 }
 
-// pathsSource reads Firefox's policies.json from explicit files (Windows and
-// macOS keep it in the distribution folder beside the binary).
-type pathsSource struct {
-	Env   machine.Env
-	Files []string
-}
+// pathsSource reads Firefox's policies.json files of env's OS (on Windows and
+// macOS the distribution folder beside the binary).
+type pathsSource struct{ Env machine.Env }
 
 func (s pathsSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if !b.IsFirefox() {
 		return out, nil
 	}
-	for _, f := range s.Files {
-		f = s.Env.Expand(f)
+	for _, pf := range s.Env.FirefoxPolicyFiles() {
+		f := s.Env.Expand(pf.File)
 		if !s.Env.Absolute(f) {
 			continue
 		}
@@ -107,10 +92,4 @@ func (s pathsSource) Policies(ctx context.Context, b machine.Browser) (map[strin
 		mergeMissing(out, pol)
 	}
 	return out, nil
-}
-
-// FirefoxDistributionFiles lists policies.json beside Firefox on Windows and macOS.
-var FirefoxDistributionFiles = map[string][]string{
-	"windows": {`%ProgramFiles%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles(x86)%\Mozilla Firefox\distribution\policies.json`},
-	"darwin":  {"/Applications/Firefox.app/Contents/Resources/distribution/policies.json"},
 }

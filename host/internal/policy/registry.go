@@ -15,15 +15,6 @@ import (
 // (enforced for the machine) then HKCU (the user). The reading logic is here,
 // portable and tested with a fake; registry_windows.go only walks keys.
 
-// RegistryPolicyKeys lists each browser's policy key under HKLM and HKCU.
-var RegistryPolicyKeys = map[machine.Browser]string{
-	machine.Chrome:   `SOFTWARE\Policies\Google\Chrome`,
-	machine.Chromium: `SOFTWARE\Policies\Chromium`,
-	machine.Edge:     `SOFTWARE\Policies\Microsoft\Edge`,
-	machine.Brave:    `SOFTWARE\Policies\BraveSoftware\Brave`,
-	machine.Firefox:  `SOFTWARE\Policies\Mozilla\Firefox`,
-}
-
 // Hive names a registry root.
 type Hive string
 
@@ -62,7 +53,7 @@ type RegistrySource struct {
 func (s RegistrySource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	for _, h := range []Hive{HKLM, HKCU} {
-		k, err := s.Reg.ReadTree(ctx, h, RegistryPolicyKeys[b])
+		k, err := s.Reg.ReadTree(ctx, h, machine.PlacesOf("windows", b).PolicyKey)
 		if errors.Is(err, ErrNoKey) {
 			continue
 		}

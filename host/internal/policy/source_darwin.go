@@ -17,7 +17,7 @@ func NativeSource(env machine.Env) Source {
 		name = u.Username
 	}
 	return PlistSource{Env: env, User: name, Convert: plutil,
-		Files: pathsSource{Env: env, Files: FirefoxDistributionFiles["darwin"]}}
+		Files: pathsSource{Env: env}}
 }
 
 // plutil converts a plist to JSON. A profile with a date or data value cannot be

@@ -12,7 +12,7 @@ import (
 // NativeSource returns the policy source of Windows: the registry (64-bit
 // view) plus Firefox's distribution policies.json.
 func NativeSource(env machine.Env) Source {
-	return RegistrySource{Reg: winRegistry{}, Files: pathsSource{Env: env, Files: FirefoxDistributionFiles["windows"]}}
+	return RegistrySource{Reg: winRegistry{}, Files: pathsSource{Env: env}}
 }
 
 type winRegistry struct{}

@@ -89,7 +89,7 @@ func TestResidueCutsLocalStorageLogsBackToTheStart(t *testing.T) {
 			return ""
 		}}
 	}
-	userData := env.Path(env.Expand(roots[osName(env)][machine.Chromium]))
+	userData := env.Path(env.Expand(env.Places(machine.Chromium).Profiles))
 	profile := filepath.Join(userData, "Default")
 	ls := filepath.Join(profile, "Local Storage", "leveldb")
 	write := func(p string, b []byte) {

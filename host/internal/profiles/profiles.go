@@ -12,8 +12,8 @@
 //     SingletonLock / lockfile, Firefox's lock / parent.lock) is skipped and counted as running;
 //     a lock that cannot be proven stale counts as running;
 //   - never outside the known profile folders: the roots come from a fixed table per OS and browser
-//     (the user's own folders), profiles are their direct sub-folders, and only the store files
-//     named below are removed — regular files only, links never followed;
+//     (the user's own folders, machine.Places), profiles are their direct sub-folders, and only the store
+//     files named below are removed — regular files only, links never followed;
 //   - reported by count only: profiles examined, files removed, profiles skipped, failures.
 package profiles
 
@@ -45,32 +45,6 @@ var (
 		"formhistory.sqlite", "formhistory.sqlite-wal", "formhistory.sqlite-shm", "formhistory.sqlite-journal"}
 )
 
-// roots lists, per OS table, each browser's user-data folder (Chromium family) or profiles
-// folder (Firefox).
-var roots = map[string]map[machine.Browser]string{
-	"linux": {
-		machine.Chrome:   "~/.config/google-chrome",
-		machine.Chromium: "~/.config/chromium",
-		machine.Edge:     "~/.config/microsoft-edge",
-		machine.Brave:    "~/.config/BraveSoftware/Brave-Browser",
-		machine.Firefox:  "~/.mozilla/firefox",
-	},
-	"darwin": {
-		machine.Chrome:   "~/Library/Application Support/Google/Chrome",
-		machine.Chromium: "~/Library/Application Support/Chromium",
-		machine.Edge:     "~/Library/Application Support/Microsoft Edge",
-		machine.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser",
-		machine.Firefox:  "~/Library/Application Support/Firefox/Profiles",
-	},
-	"windows": {
-		machine.Chrome:   `%LOCALAPPDATA%\Google\Chrome\User Data`,
-		machine.Chromium: `%LOCALAPPDATA%\Chromium\User Data`,
-		machine.Edge:     `%LOCALAPPDATA%\Microsoft\Edge\User Data`,
-		machine.Brave:    `%LOCALAPPDATA%\BraveSoftware\Brave-Browser\User Data`,
-		machine.Firefox:  `%APPDATA%\Mozilla\Firefox\Profiles`,
-	},
-}
-
 // Purge removes the stores of every profile of every supported browser of the user described by
 // env, skipping running ones. It honours ctx between files.
 func Purge(ctx context.Context, env machine.Env) Result {
@@ -100,27 +74,18 @@ func eachClosedProfile(ctx context.Context, env machine.Env, do func(b machine.B
 // not (for reading only).
 func eachProfile(ctx context.Context, env machine.Env, running bool, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
-	table := roots[osName(env)]
 	for _, b := range machine.All {
-		root := env.Expand(table[b])
+		root := env.Expand(env.Places(b).Profiles)
 		if !env.Absolute(root) {
 			continue
 		}
 		cacheRoot := ""
-		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
+		if c := env.Expand(env.Places(b).Caches); c != "" && env.Absolute(c) {
 			cacheRoot = env.Path(c)
 		}
 		visitRoot(ctx, b, env.Path(root), cacheRoot, running, &r, do)
 	}
 	return r
-}
-
-// osName is the table a purge uses: unknown systems are treated as Linux.
-func osName(env machine.Env) string {
-	if roots[env.OS] == nil {
-		return "linux"
-	}
-	return env.OS
 }
 
 func visitRoot(ctx context.Context, b machine.Browser, root, cacheRoot string, running bool, r *Result,

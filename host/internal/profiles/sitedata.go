@@ -40,28 +40,6 @@ func names(list ...string) func(string) bool {
 	return func(n string) bool { return set[n] }
 }
 
-// cacheRoots: per OS, the folder beside the profiles where a browser keeps its disk cache under the
-// profile's folder name (on Windows the Chromium family keeps it inside the profile).
-var cacheRoots = map[string]map[machine.Browser]string{
-	"linux": {
-		machine.Chrome:   "~/.cache/google-chrome",
-		machine.Chromium: "~/.cache/chromium",
-		machine.Edge:     "~/.cache/microsoft-edge",
-		machine.Brave:    "~/.cache/BraveSoftware/Brave-Browser",
-		machine.Firefox:  "~/.cache/mozilla/firefox",
-	},
-	"darwin": {
-		machine.Chrome:   "~/Library/Caches/Google/Chrome",
-		machine.Chromium: "~/Library/Caches/Chromium",
-		machine.Edge:     "~/Library/Caches/Microsoft Edge",
-		machine.Brave:    "~/Library/Caches/BraveSoftware/Brave-Browser",
-		machine.Firefox:  "~/Library/Caches/Firefox/Profiles",
-	},
-	"windows": {
-		machine.Firefox: `%LOCALAPPDATA%\Mozilla\Firefox\Profiles`,
-	},
-}
-
 // removeSiteData removes the site data of the closed profile name (under root, and under cacheRoot
 // when there is one) and counts removed entries and failures.
 func removeSiteData(ctx context.Context, b machine.Browser, root, cacheRoot, name string) (removed, failed int) {
