@@ -12,10 +12,10 @@ func configPath() string { return "/Library/Application Support/TableRase/config
 // save scans and default to ~/Pictures, which also holds the Photos library:
 // not a folder to empty (see the package comment).
 func defaultFolders(p platform, _ Scope) []Folder {
-	if p.home == "" {
+	if p.env.Home == "" {
 		return nil
 	}
-	return []Folder{{Label: "downloads", Path: filepath.Join(p.home, "Downloads")}}
+	return []Folder{{Label: "downloads", Path: filepath.Join(p.env.Home, "Downloads")}}
 }
 
 func stateBase() (string, error) {

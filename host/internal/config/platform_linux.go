@@ -13,10 +13,10 @@ func configPath() string { return "/etc/tablerase/config.json" }
 // gsettings key save-directory, else GLib's DOCUMENTS special dir), and the
 // whole Documents folder is no default of ours (see the package comment).
 func defaultFolders(p platform, _ Scope) []Folder {
-	if p.home == "" {
+	if p.env.Home == "" {
 		return nil
 	}
-	downloads := filepath.Join(p.home, "Downloads")
+	downloads := filepath.Join(p.env.Home, "Downloads")
 	if d, ok := userDirs(p)["DOWNLOAD"]; ok {
 		downloads = d
 	}
@@ -24,15 +24,15 @@ func defaultFolders(p platform, _ Scope) []Folder {
 }
 
 func userDirs(p platform) map[string]string {
-	dir, _ := p.getenv("XDG_CONFIG_HOME")
+	dir := p.env.Getenv("XDG_CONFIG_HOME")
 	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(p.home, ".config")
+		dir = filepath.Join(p.env.Home, ".config")
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "user-dirs.dirs"))
 	if err != nil {
 		return nil
 	}
-	return parseUserDirs(data, p.home)
+	return parseUserDirs(data, p.env.Home)
 }
 
 // stateBase: $XDG_STATE_HOME/tablerase, else ~/.local/state/tablerase (the

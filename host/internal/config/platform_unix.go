@@ -2,14 +2,13 @@
 
 package config
 
-import "os"
+import (
+	"github.com/tablerase/tablerase/host/internal/machine"
+)
 
 func currentPlatform() platform {
-	home, _ := os.UserHomeDir()
 	return platform{
-		home:     home,
-		getenv:   os.LookupEnv,
-		expand:   expandUnixVars,
+		env:      machine.NativeEnv(),
 		defaults: defaultFolders,
 		key:      func(p string) string { return p },
 		refuse:   refuser(),

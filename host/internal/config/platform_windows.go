@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 func configPath() string {
@@ -22,11 +24,8 @@ func configPath() string {
 }
 
 func currentPlatform() platform {
-	home, _ := os.UserHomeDir()
 	return platform{
-		home:     home,
-		getenv:   os.LookupEnv, // case-insensitive on Windows
-		expand:   expandWindowsVars,
+		env:      machine.NativeEnv(), // its Getenv ignores case, as Windows does
 		defaults: defaultFolders,
 		key:      strings.ToLower,
 		refuse:   refuser(),
@@ -41,8 +40,8 @@ func defaultFolders(p platform, _ Scope) []Folder {
 	var out []Folder
 	if d, err := windows.KnownFolderPath(windows.FOLDERID_Downloads, 0); err == nil {
 		out = append(out, Folder{Label: "downloads", Path: filepath.Clean(d)})
-	} else if p.home != "" {
-		out = append(out, Folder{Label: "downloads", Path: filepath.Join(p.home, "Downloads")})
+	} else if p.env.Home != "" {
+		out = append(out, Folder{Label: "downloads", Path: filepath.Join(p.env.Home, "Downloads")})
 	}
 	label := "scans"
 	for _, s := range []struct {

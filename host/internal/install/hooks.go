@@ -58,17 +58,17 @@ func HookFiles(env machine.Env, level Level, hostPath string) ([]hookFile, error
 	if dir == "" {
 		return nil, nil
 	}
-	dir = env.Expand(dir)
-	if !env.Absolute(dir) {
-		return nil, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	dir, err := env.Resolve(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	if t == "darwin" {
 		return []hookFile{{Path: path.Join(dir, "fr.tablerase.clean.plist"), Content: launchAgent(hostPath)}}, nil
 	}
 	unit := HookName + ".service"
-	auto := env.Expand(autostartDirs[level])
-	if !env.Absolute(auto) {
-		return nil, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	auto, err := env.Resolve(autostartDirs[level])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	return []hookFile{
 		{Path: path.Join(dir, unit), Content: systemdUnit(hostPath)},
@@ -264,11 +264,11 @@ const taskFile = `%SystemRoot%\System32\Tasks\TableRase\Clean`
 // HookPresent reports, cheaply, whether the logon/logoff clean runs hostPath on this computer.
 func HookPresent(env machine.Env, hostPath string) bool {
 	if env.Table() == "windows" {
-		p := env.Expand(taskFile)
-		if !env.Absolute(p) {
+		p, err := env.Resolve(taskFile)
+		if err != nil {
 			return false
 		}
-		_, err := os.Stat(env.Path(p))
+		_, err = os.Stat(env.Path(p))
 		return err == nil
 	}
 	state, _ := FindHook(env, hostPath)

@@ -284,8 +284,8 @@ func (r *runner) registerEventSource() error {
 	if !r.windows() || r.o.Level != System {
 		return nil
 	}
-	exe := r.o.Env.Expand(`%SystemRoot%\System32\EventCreate.exe`)
-	if !r.o.Env.Absolute(exe) {
+	exe, err := r.o.Env.Resolve(`%SystemRoot%\System32\EventCreate.exe`)
+	if err != nil {
 		exe = `C:\Windows\System32\EventCreate.exe`
 	}
 	values := []struct {
@@ -339,9 +339,10 @@ func (r *runner) writePolicies(b machine.Browser) error {
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
 	for _, f := range r.o.Env.FirefoxPolicyFiles() {
-		file, folder := r.o.Env.Expand(f.File), r.o.Env.Expand(f.Folder)
-		if !r.o.Env.Absolute(file) || !r.o.Env.Absolute(folder) {
-			continue
+		file, err1 := r.o.Env.Resolve(f.File)
+		folder, err2 := r.o.Env.Resolve(f.Folder)
+		if err1 != nil || err2 != nil {
+			continue // say %ProgramFiles(x86)% on a 32-bit Windows
 		}
 		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil {
 			errs = append(errs, err)

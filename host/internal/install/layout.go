@@ -61,9 +61,9 @@ func Registrations(env machine.Env, level Level, b machine.Browser, hostPath str
 	if dir == "" {
 		return Registration{}, fmt.Errorf("%w: %s at level %s", ErrUnknownBrowser, b, level)
 	}
-	dir = env.Expand(dir)
-	if !env.Absolute(dir) {
-		return Registration{}, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	dir, err := env.Resolve(dir)
+	if err != nil {
+		return Registration{}, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	return Registration{Browser: b, Manifest: path.Join(dir, ManifestFile(env, b))}, nil
 }
@@ -81,10 +81,7 @@ func hostKeys(b machine.Browser) []string {
 // RecordPath returns the install record's path on the target system.
 func RecordPath(env machine.Env, level Level) (string, error) {
 	for _, p := range recordPaths[env.Table()][level] {
-		if strings.Contains(p, "${XDG_STATE_HOME}") && (env.Getenv == nil || env.Getenv("XDG_STATE_HOME") == "") {
-			continue
-		}
-		if p = env.Expand(p); env.Absolute(p) {
+		if p, err := env.Resolve(p); err == nil { // an unset XDG_STATE_HOME: the next one
 			return p, nil
 		}
 	}

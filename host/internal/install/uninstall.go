@@ -180,8 +180,10 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 // from the layout table, else (a record from another layout) its own folder.
 func (r *runner) firefoxFolderOf(path string) string {
 	for _, f := range r.o.Env.FirefoxPolicyFiles() {
-		if r.o.Env.Expand(f.File) == path {
-			return r.o.Env.Expand(f.Folder)
+		file, err1 := r.o.Env.Resolve(f.File)
+		folder, err2 := r.o.Env.Resolve(f.Folder)
+		if err1 == nil && err2 == nil && file == path {
+			return folder
 		}
 	}
 	return targetPath(path, len(mustComponents(path))-1)
@@ -265,7 +267,7 @@ func (r *runner) recompute(ctx context.Context) []error {
 	}
 	if r.o.Level == System {
 		for _, f := range r.o.Env.FirefoxPolicyFiles() {
-			if file := r.o.Env.Expand(f.File); r.o.Env.Absolute(file) {
+			if file, err := r.o.Env.Resolve(f.File); err == nil {
 				errs = appendErr(errs, r.unmergeFirefox(file, policy.FirefoxEdit{}, false))
 			}
 		}

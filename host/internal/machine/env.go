@@ -38,33 +38,6 @@ func (e Env) Path(p string) string {
 	return filepath.Join(e.Root, filepath.FromSlash(strings.ReplaceAll(p, `\`, "/")))
 }
 
-// Expand replaces a leading "~" by Home and %VAR% / $VAR by the environment.
-// Unset variables expand to "", which makes the path relative: Absolute rejects it.
-func (e Env) Expand(p string) string {
-	if strings.HasPrefix(p, "~") {
-		if e.Home == "" {
-			return p // stays relative: Absolute rejects it
-		}
-		p = e.Home + p[1:]
-	}
-	get := e.Getenv
-	if get == nil {
-		get = func(string) string { return "" }
-	}
-	for {
-		i := strings.Index(p, "%")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(p[i+1:], "%")
-		if j < 0 {
-			break
-		}
-		p = p[:i] + get(p[i+1:i+1+j]) + p[i+2+j:]
-	}
-	return os.Expand(p, get)
-}
-
 // Absolute reports whether p is an absolute path on the target OS. A template
 // whose variable is unset (say %LOCALAPPDATA% for a system service) is not.
 func (e Env) Absolute(p string) bool {

@@ -77,9 +77,9 @@ func (s pathsSource) Policies(ctx context.Context, b machine.Browser) (map[strin
 		return out, nil
 	}
 	for _, pf := range s.Env.FirefoxPolicyFiles() {
-		f := s.Env.Expand(pf.File)
-		if !s.Env.Absolute(f) {
-			continue
+		f, err := s.Env.Resolve(pf.File)
+		if err != nil {
+			continue // say %ProgramFiles(x86)% on a 32-bit Windows
 		}
 		m, err := readJSONFile(s.Env.Path(f))
 		if errors.Is(err, fs.ErrNotExist) {

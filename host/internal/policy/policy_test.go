@@ -219,16 +219,6 @@ func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 	}
 }
 
-func TestEnvPathAndExpand(t *testing.T) {
-	e := machine.Env{OS: "windows", Root: "/tmp/r", Getenv: func(k string) string { return map[string]string{"ProgramFiles": `C:\Program Files`}[k] }}
-	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != filepath.FromSlash("/tmp/r/Program Files/Mozilla Firefox/firefox.exe") {
-		t.Errorf("path = %s", got)
-	}
-	if e.Absolute(e.Expand(`%LOCALAPPDATA%\x`)) {
-		t.Error("unset variable gave an absolute path")
-	}
-}
-
 // BenchmarkReadFrom measures the policy report that every hello carries.
 func BenchmarkReadFrom(b *testing.B) {
 	e := machine.Env{OS: "linux", Root: testenv.TempDir(b), Home: "/home/aidant", Getenv: func(string) string { return "" }}

@@ -89,7 +89,11 @@ func TestResidueCutsLocalStorageLogsBackToTheStart(t *testing.T) {
 			return ""
 		}}
 	}
-	userData := env.Path(env.Expand(env.Places(machine.Chromium).Profiles))
+	profilesRoot, err := env.Resolve(env.Places(machine.Chromium).Profiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	userData := env.Path(profilesRoot)
 	profile := filepath.Join(userData, "Default")
 	ls := filepath.Join(profile, "Local Storage", "leveldb")
 	write := func(p string, b []byte) {

@@ -32,6 +32,9 @@ type Result struct {
 	SiteData int // site-data entries (files, folders, links) removed
 	Running  int // profiles skipped because their browser is running
 	Failed   int // store files or site-data entries that could not be removed
+	// Unresolved counts the profile and cache folders whose place could not be worked out (a
+	// variable unset, the home unknown: machine.ExpandCode): nothing there was looked at.
+	Unresolved int
 }
 
 // Store files, per family. Chromium: saved passwords ("Login Data", and the account store) and
@@ -75,13 +78,18 @@ func eachClosedProfile(ctx context.Context, env machine.Env, do func(b machine.B
 func eachProfile(ctx context.Context, env machine.Env, running bool, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
 	for _, b := range machine.All {
-		root := env.Expand(env.Places(b).Profiles)
-		if !env.Absolute(root) {
+		root, err := env.Resolve(env.Places(b).Profiles)
+		if err != nil {
+			r.Unresolved++
 			continue
 		}
 		cacheRoot := ""
-		if c := env.Expand(env.Places(b).Caches); c != "" && env.Absolute(c) {
-			cacheRoot = env.Path(c)
+		if c := env.Places(b).Caches; c != "" {
+			if c, err = env.Resolve(c); err != nil {
+				r.Unresolved++
+			} else {
+				cacheRoot = env.Path(c)
+			}
 		}
 		visitRoot(ctx, b, env.Path(root), cacheRoot, running, &r, do)
 	}
