@@ -161,7 +161,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	}
 	o := install.Options{Env: c.env(), Level: level, Browsers: bs, Policies: *policies || *onlyPolicies, NoManifests: *onlyPolicies,
 		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL}, HostPath: hostPath, DryRun: *dry,
-		Log: stdout, Registry: install.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
+		Log: stdout, Registry: machine.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
 	if cfg, err := config.Load(); err == nil {
 		o.ExtraIDs = cfg.AllowedExtensions
 	} else {
@@ -210,7 +210,7 @@ func runUninstall(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
-	res, err := install.Uninstall(ctx, install.Options{Env: c.env(), Level: level, HostPath: hostPath, DryRun: *dry, NoManifests: *onlyPolicies, Log: stdout, Registry: install.NativeRegistry(), Tasks: install.NativeTasks()})
+	res, err := install.Uninstall(ctx, install.Options{Env: c.env(), Level: level, HostPath: hostPath, DryRun: *dry, NoManifests: *onlyPolicies, Log: stdout, Registry: machine.NativeRegistry(), Tasks: install.NativeTasks()})
 	if res.Fallback {
 		fmt.Fprintln(stdout, "No install record: removed Table rase's manifests and policy entries found at their usual places.")
 		fmt.Fprintln(stdout, "Registry policy values, if any, were left: they cannot be told from the admin's own without the record.")
@@ -238,7 +238,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "doctor", err)
 	}
 	env := c.env()
-	in := doctor.Inputs{Env: env, HostPath: hostPath, Registry: install.NativeRegistry(),
+	in := doctor.Inputs{Env: env, HostPath: hostPath, Registry: machine.NativeRegistry(),
 		Policies: policy.NativeSource(env), LastCleanups: *last, TaskInstalled: install.TaskInstalled,
 		Config: func() (string, []doctor.Folder, error) {
 			cfg, err := config.Load()

@@ -31,12 +31,13 @@
 //     A refused folder covers nothing.
 //   - On Windows, Group Policy values under HKLM then HKCU
 //     `SOFTWARE\Policies\TableRase` override the file, value by value. The merge
-//     is portable code tested with a fake store; only the registry access is
-//     Windows-specific.
+//     is portable code tested with a fake; the registry is read through
+//     machine.RegistryReader (nil, so no policy, on other systems).
 package config
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -140,9 +141,7 @@ func Load() (Config, error) {
 		}
 		source = SourceFile
 	}
-	policy, closePolicy := openPolicy()
-	applied, err := applyPolicy(&r, policy)
-	closePolicy()
+	applied, err := applyPolicy(&r, policyFrom(context.Background(), machine.NativeRegistryReader()))
 	if err != nil {
 		return Config{}, err
 	}

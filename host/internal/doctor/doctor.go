@@ -66,7 +66,7 @@ type Folder struct{ Label, Path, Refused string }
 type Inputs struct {
 	Env      machine.Env
 	HostPath string           // this binary, on the target system
-	Registry install.Registry // Windows only
+	Registry machine.Registry // Windows only
 	Policies policy.Source
 	// Config loads the host configuration (config.Load); its error is a failed
 	// check. Folder and state paths are local paths: Env.Root does not apply.
@@ -153,9 +153,9 @@ func findManifest(in Inputs, b machine.Browser) (string, install.Level, bool) {
 			if in.Registry == nil {
 				continue
 			}
-			h := policy.HKLM
+			h := machine.HKLM
 			if l == install.User {
-				h = policy.HKCU
+				h = machine.HKCU
 			}
 			for _, k := range reg.Keys {
 				if v, ok, err := in.Registry.Get(h, k, ""); err == nil && ok && v.S != "" {

@@ -63,8 +63,8 @@ type Options struct {
 	HostPath    string   // the host binary on the target system
 	ExtraIDs    []string // config allowed_extensions: added to the manifests
 	DryRun      bool
-	Log         io.Writer // one line per file or key written (or, with DryRun, that would be)
-	Registry    Registry  // Windows layout only
+	Log         io.Writer        // one line per file or key written (or, with DryRun, that would be)
+	Registry    machine.Registry // Windows layout only
 	// Hooks also registers `tablerase clean` at logon/logoff (hooks.go).
 	Hooks bool
 	Tasks Tasks // Windows layout only, with Hooks
@@ -290,18 +290,18 @@ func (r *runner) registerEventSource() error {
 	}
 	values := []struct {
 		name string
-		v    RegValue
-	}{{"EventMessageFile", sz(exe)}, {"TypesSupported", RegValue{Kind: "dword", D: 7}}}
+		v    machine.RegValue
+	}{{"EventMessageFile", sz(exe)}, {"TypesSupported", machine.RegValue{Kind: "dword", D: 7}}}
 	for i, x := range values {
-		r.logf("registry %s\\%s\\%s", policy.HKLM, EventSourceKey, x.name)
+		r.logf("registry %s\\%s\\%s", machine.HKLM, EventSourceKey, x.name)
 		if r.o.DryRun {
 			continue
 		}
-		if err := r.o.Registry.Set(policy.HKLM, EventSourceKey, x.name, x.v); err != nil {
+		if err := r.o.Registry.Set(machine.HKLM, EventSourceKey, x.name, x.v); err != nil {
 			return err
 		}
-		if r.rec.reg(policy.HKLM, EventSourceKey, x.name) == nil {
-			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: policy.HKLM, Key: EventSourceKey, Name: x.name, Ours: x.v,
+		if r.rec.reg(machine.HKLM, EventSourceKey, x.name) == nil {
+			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: machine.HKLM, Key: EventSourceKey, Name: x.name, Ours: x.v,
 				CreatedKey: i == 0})
 		}
 	}
@@ -442,7 +442,7 @@ func (r *runner) firefoxThere(folder string) bool {
 
 func (r *runner) writeRegistryPolicies(b machine.Browser, vals map[string]any) error {
 	key := machine.PlacesOf("windows", b).PolicyKey
-	h := policy.HKLM
+	h := machine.HKLM
 	reg := r.o.Registry
 	var errs []error
 	for _, name := range sortedKeys(vals) {
@@ -496,7 +496,7 @@ func (r *runner) writeRegistryPolicies(b machine.Browser, vals map[string]any) e
 
 // addListEntries adds our items to a Chrome list policy (numbered values of a
 // subkey), each at the next free number unless already listed.
-func (r *runner) addListEntries(h policy.Hive, key string, items []any) error {
+func (r *runner) addListEntries(h machine.Hive, key string, items []any) error {
 	names, err := r.o.Registry.Names(h, key)
 	if err != nil {
 		return err

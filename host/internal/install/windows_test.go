@@ -140,12 +140,12 @@ func TestWindowsPoliciesKeepAdminValues(t *testing.T) {
 // readerOf exposes the fake as a policy.RegistryReader.
 type readerOf fakeRegistry
 
-func (r readerOf) ReadTree(_ context.Context, h policy.Hive, path string) (policy.RegKey, error) {
+func (r readerOf) ReadTree(_ context.Context, h machine.Hive, path string) (machine.RegKey, error) {
 	prefix := string(h) + `\` + path
 	if _, ok := r[prefix]; !ok {
-		return policy.RegKey{}, policy.ErrNoKey
+		return machine.RegKey{}, machine.ErrNoKey
 	}
-	conv := func(vals map[string]RegValue) map[string]any {
+	conv := func(vals map[string]machine.RegValue) map[string]any {
 		out := map[string]any{}
 		for n, v := range vals {
 			if v.Kind == "dword" {
@@ -156,10 +156,10 @@ func (r readerOf) ReadTree(_ context.Context, h policy.Hive, path string) (polic
 		}
 		return out
 	}
-	k := policy.RegKey{Values: conv(r[prefix]), Subkeys: map[string]policy.RegKey{}}
+	k := machine.RegKey{Values: conv(r[prefix]), Subkeys: map[string]machine.RegKey{}}
 	for name, vals := range r {
 		if sub, ok := strings.CutPrefix(name, prefix+`\`); ok && !strings.Contains(sub, `\`) {
-			k.Subkeys[sub] = policy.RegKey{Values: conv(vals)}
+			k.Subkeys[sub] = machine.RegKey{Values: conv(vals)}
 		}
 	}
 	return k, nil

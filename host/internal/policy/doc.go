@@ -10,8 +10,8 @@
 //
 //   - The browsers' own stores are read the way each browser reads them: JSON
 //     files of the Chromium managed folders and Firefox's policies.json on
-//     Linux; HKLM then HKCU SOFTWARE\Policies\… on Windows (through the
-//     RegistryReader interface, so the conversion from registry values is
+//     Linux; HKLM then HKCU SOFTWARE\Policies\… on Windows (through
+//     machine.RegistryReader, so the conversion from registry values is
 //     portable code tested with a fake); configuration profiles materialised
 //     in /Library/Managed Preferences on macOS, converted with plutil rather
 //     than parsed by a plist library. "Recommended" policies are not counted:

@@ -133,9 +133,9 @@ func TestFirefoxFirstFileWins(t *testing.T) {
 }
 
 func TestRegistryConversion(t *testing.T) {
-	k := RegKey{
+	k := machine.RegKey{
 		Values: map[string]any{"SyncDisabled": uint64(1), "ExtensionSettings": `{"` + ChromiumID + `":{"installation_mode":"force_installed"}}`},
-		Subkeys: map[string]RegKey{
+		Subkeys: map[string]machine.RegKey{
 			"ClearBrowsingDataOnExitList": {Values: map[string]any{"2": "cookies_and_other_site_data", "1": "browsing_history"}},
 		},
 	}
@@ -149,20 +149,20 @@ func TestRegistryConversion(t *testing.T) {
 	}
 }
 
-type fakeReg map[Hive]RegKey
+type fakeReg map[machine.Hive]machine.RegKey
 
-func (f fakeReg) ReadTree(_ context.Context, h Hive, _ string) (RegKey, error) {
+func (f fakeReg) ReadTree(_ context.Context, h machine.Hive, _ string) (machine.RegKey, error) {
 	k, ok := f[h]
 	if !ok {
-		return RegKey{}, ErrNoKey
+		return machine.RegKey{}, machine.ErrNoKey
 	}
 	return k, nil
 }
 
 func TestRegistryMachineWinsOverUser(t *testing.T) {
 	src := RegistrySource{Reg: fakeReg{
-		HKLM: {Values: map[string]any{"PasswordManagerEnabled": uint64(0)}},
-		HKCU: {Values: map[string]any{"PasswordManagerEnabled": uint64(1), "SyncDisabled": uint64(1)}},
+		machine.HKLM: {Values: map[string]any{"PasswordManagerEnabled": uint64(0)}},
+		machine.HKCU: {Values: map[string]any{"PasswordManagerEnabled": uint64(1), "SyncDisabled": uint64(1)}},
 	}}
 	v, err := src.Policies(context.Background(), machine.Chrome)
 	if err != nil {
@@ -231,5 +231,14 @@ func BenchmarkReadFrom(b *testing.B) {
 	os.WriteFile(e.Path("/etc/chromium/policies/managed/tablerase.json"), data, 0o644)
 	for b.Loop() {
 		ReadFrom(context.Background(), e, FileSource{Env: e})
+	}
+}
+
+// TestRegistryOtherTypesAreNotPolicies: a value of a type no browser reads (REG_BINARY) is left
+// out, as the browsers leave it out.
+func TestRegistryOtherTypesAreNotPolicies(t *testing.T) {
+	v := FromRegistry(machine.RegKey{Values: map[string]any{"SyncDisabled": machine.RegOther{Type: 3}, "X": uint64(1)}}, false)
+	if _, ok := v["SyncDisabled"]; ok || v["X"] != float64(1) {
+		t.Errorf("FromRegistry = %v, want only X", v)
 	}
 }

@@ -15,35 +15,9 @@ import (
 // (enforced for the machine) then HKCU (the user). The reading logic is here,
 // portable and tested with a fake; registry_windows.go only walks keys.
 
-// Hive names a registry root.
-type Hive string
-
-// The two hives policies live in.
-const (
-	HKLM Hive = "HKLM"
-	HKCU Hive = "HKCU"
-)
-
-// RegKey is the content of one registry key: its values (uint64 for DWORD and
-// QWORD, string for SZ and EXPAND_SZ, []string for MULTI_SZ) and its subkeys.
-type RegKey struct {
-	Values  map[string]any
-	Subkeys map[string]RegKey
-}
-
-// ErrNoKey is returned by a RegistryReader for a key that does not exist.
-var ErrNoKey = errors.New("policy: registry key not found")
-
-// RegistryReader reads one key and all its subkeys from the 64-bit view.
-// ReadTree must return an error wrapping ErrNoKey when the key does not exist,
-// read nothing else, and stop when ctx is done.
-type RegistryReader interface {
-	ReadTree(ctx context.Context, hive Hive, path string) (RegKey, error)
-}
-
 // RegistrySource reads browser policies through a RegistryReader.
 type RegistrySource struct {
-	Reg RegistryReader
+	Reg machine.RegistryReader
 	// Files, when set, is also read (Firefox's distribution policies.json);
 	// registry policies win over the file.
 	Files Source
@@ -52,9 +26,9 @@ type RegistrySource struct {
 // Policies implements Source: HKLM first, then HKCU for names HKLM does not set.
 func (s RegistrySource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
-	for _, h := range []Hive{HKLM, HKCU} {
+	for _, h := range []machine.Hive{machine.HKLM, machine.HKCU} {
 		k, err := s.Reg.ReadTree(ctx, h, machine.PlacesOf("windows", b).PolicyKey)
-		if errors.Is(err, ErrNoKey) {
+		if errors.Is(err, machine.ErrNoKey) {
 			continue
 		}
 		if err != nil {
@@ -77,10 +51,12 @@ func (s RegistrySource) Policies(ctx context.Context, b machine.Browser) (map[st
 // ExtensionSettings, Firefox's JSON-valued policies) is parsed, and a subkey
 // whose value names are 1, 2, 3… is a list (ExtensionInstallForcelist). Other
 // subkeys are dictionaries (Firefox writes nested policies as subkeys).
-func FromRegistry(k RegKey, firefox bool) map[string]any {
+func FromRegistry(k machine.RegKey, firefox bool) map[string]any {
 	out := map[string]any{}
 	for name, v := range k.Values {
-		out[name] = regValue(v)
+		if _, other := v.(machine.RegOther); !other { // a type no browser reads
+			out[name] = regValue(v)
+		}
 	}
 	for name, sub := range k.Subkeys {
 		if l, ok := asList(sub); ok {
@@ -117,7 +93,7 @@ func regValue(v any) any {
 	return v
 }
 
-func asList(k RegKey) ([]any, bool) {
+func asList(k machine.RegKey) ([]any, bool) {
 	if len(k.Subkeys) > 0 || len(k.Values) == 0 {
 		return nil, false
 	}
