@@ -7,7 +7,8 @@
 //   - The configuration is the only source of folders the host will ever wipe.
 //     Native messages never carry a path (invariant 1); what is wiped comes from
 //     this package: the OS's known folders (Downloads, dedicated scanner output
-//     folders) and the admin's `watch` list.
+//     folders: machine.Env.KnownFolders) and the admin's `watch` list, expanded by
+//     machine.Env.Expand (one rule per OS; an unset variable is an error).
 //   - Parsing is strict. An unknown field, a wrong type, a relative path or an
 //     unset variable is an error wrapping ErrInvalid, never silently ignored: a
 //     typo in `"scope": "al"` must not turn a public computer into a
@@ -157,13 +158,13 @@ func File() string {
 	if path := os.Getenv("TABLERASE_CONFIG"); path != "" {
 		return path
 	}
-	return configPath()
+	return machine.ConfigFile()
 }
 
 // refuser is the guard every real folder goes through: the machine's places,
 // the state folder and the configuration file's folder.
 func refuser() func(string) string {
-	state, _ := stateBase()
+	state, _ := machine.StateFolder()
 	file := File()
 	if !filepath.IsAbs(file) {
 		file = ""
@@ -326,6 +327,16 @@ func expandPath(s string, p platform) (string, error) {
 	return filepath.Clean(s), nil
 }
 
+// knownFolders is the platform's defaults on a real computer: the OS's known
+// folders (machine.Env.KnownFolders).
+func knownFolders(p platform, _ Scope) []Folder {
+	var out []Folder
+	for _, k := range p.env.KnownFolders() {
+		out = append(out, Folder{Label: k.Label, Path: k.Path})
+	}
+	return out
+}
+
 // dedupe drops a folder equal to or inside a folder already kept; a new
 // outer folder replaces the kept folders inside it, at the first one's place.
 // Refused folders are kept as they are and cover nothing.
@@ -369,11 +380,4 @@ func within(path, dir string) bool {
 	}
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// existingDir reports whether path is a directory (following links: the OS
-// puts known folders where it likes; the wipe itself never follows links).
-func existingDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }

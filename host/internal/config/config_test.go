@@ -185,7 +185,7 @@ func TestRefusedFoldersAreListedWithTheirCode(t *testing.T) {
 	os.MkdirAll(filepath.Join(home, ".config"), 0o755)
 	os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte(dirs), 0o644)
 	p := fakePlatform(home, map[string]string{"HOME": home})
-	p.defaults = defaultFolders
+	p.defaults = knownFolders
 	c, err := parseWith(t, p, `{"watch": ["/", "~/", "~/scans"]}`)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 func currentPlatform() platform {
 	return platform{
 		env:      machine.NativeEnv(),
-		defaults: defaultFolders,
+		defaults: knownFolders,
 		key:      func(p string) string { return p },
 		refuse:   refuser(),
 	}
