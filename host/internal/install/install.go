@@ -3,13 +3,15 @@
 //
 // Design decisions:
 //
-//   - One table per OS (layout.go) says where each browser looks for a host
-//     manifest; the tables are portable data, so the Windows paths and keys are
-//     tested on Linux. machine.Env.Root prefixes every filesystem path: tests and
-//     package builds install into a temporary directory (flag --root, env
-//     TABLERASE_ROOT), and the manifests still name the target system's paths.
-//   - On Windows the registry is reached through the Registry interface (real
-//     one in registry_windows.go, a map in tests), always in the 64-bit view.
+//   - Where each browser looks for a host manifest, its policies and Firefox's
+//     policies.json come from machine.Places, portable data, so the Windows
+//     paths and keys are tested on Linux; layout.go turns them into this
+//     host's registrations. machine.Env.Root prefixes every filesystem path:
+//     tests and package builds install into a temporary directory (flag
+//     --root, env TABLERASE_ROOT), and the manifests still name the target
+//     system's paths.
+//   - On Windows the registry is reached through machine.Registry (the real
+//     one is machine.NativeRegistry, a map in tests), always in the 64-bit view.
 //     The manifest path uses backslashes: Chrome starts hosts through cmd.exe.
 //   - Only browsers that are present get a manifest, unless named explicitly:
 //     a manifest for an absent browser is harmless, but an admin asking for
