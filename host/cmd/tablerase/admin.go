@@ -15,6 +15,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/doctor"
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -40,8 +41,8 @@ func (c *common) register(fl *flag.FlagSet, levels bool) {
 	fl.StringVar(&c.hostPath, "host-path", "", "the host binary's `path` on the target system (default: this program)")
 }
 
-func (c *common) env() policy.Env {
-	e := policy.NativeEnv()
+func (c *common) env() machine.Env {
+	e := machine.NativeEnv()
 	e.Root = c.root
 	return e
 }
@@ -84,13 +85,13 @@ func newFlags(name string, stderr io.Writer, summary string) *flag.FlagSet {
 	return fl
 }
 
-func parseBrowsers(s string) ([]policy.Browser, error) {
+func parseBrowsers(s string) ([]machine.Browser, error) {
 	if s == "" || s == "all" {
 		return nil, nil
 	}
-	var out []policy.Browser
+	var out []machine.Browser
 	for _, n := range strings.Split(s, ",") {
-		b := policy.Browser(strings.ToLower(strings.TrimSpace(n)))
+		b := machine.Browser(strings.ToLower(strings.TrimSpace(n)))
 		if !b.Valid() {
 			return nil, fmt.Errorf("unknown browser %q (choose among chrome, chromium, edge, brave, firefox, or all)", n)
 		}
@@ -160,7 +161,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	}
 	o := install.Options{Env: c.env(), Level: level, Browsers: bs, Policies: *policies || *onlyPolicies, NoManifests: *onlyPolicies,
 		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL}, HostPath: hostPath, DryRun: *dry,
-		Log: stdout, Registry: install.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
+		Log: stdout, Registry: machine.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
 	if cfg, err := config.Load(); err == nil {
 		o.ExtraIDs = cfg.AllowedExtensions
 	} else {
@@ -181,7 +182,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func joinBrowsers(bs []policy.Browser) string {
+func joinBrowsers(bs []machine.Browser) string {
 	s := make([]string, len(bs))
 	for i, b := range bs {
 		s[i] = string(b)
@@ -209,7 +210,7 @@ func runUninstall(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
-	res, err := install.Uninstall(ctx, install.Options{Env: c.env(), Level: level, HostPath: hostPath, DryRun: *dry, NoManifests: *onlyPolicies, Log: stdout, Registry: install.NativeRegistry(), Tasks: install.NativeTasks()})
+	res, err := install.Uninstall(ctx, install.Options{Env: c.env(), Level: level, HostPath: hostPath, DryRun: *dry, NoManifests: *onlyPolicies, Log: stdout, Registry: machine.NativeRegistry(), Tasks: install.NativeTasks()})
 	if res.Fallback {
 		fmt.Fprintln(stdout, "No install record: removed Table rase's manifests and policy entries found at their usual places.")
 		fmt.Fprintln(stdout, "Registry policy values, if any, were left: they cannot be told from the admin's own without the record.")
@@ -237,7 +238,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "doctor", err)
 	}
 	env := c.env()
-	in := doctor.Inputs{Env: env, HostPath: hostPath, Registry: install.NativeRegistry(),
+	in := doctor.Inputs{Env: env, HostPath: hostPath, Registry: machine.NativeRegistry(),
 		Policies: policy.NativeSource(env), LastCleanups: *last, TaskInstalled: install.TaskInstalled,
 		Config: func() (string, []doctor.Folder, error) {
 			cfg, err := config.Load()

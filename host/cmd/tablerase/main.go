@@ -22,6 +22,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/commands"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 	"github.com/tablerase/tablerase/host/internal/session"
@@ -124,7 +125,7 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() },
 		ClosedBrowsers: func() bool {
 			exe, err := os.Executable()
-			return err == nil && install.HookPresent(policy.NativeEnv(), exe)
+			return err == nil && install.HookPresent(machine.NativeEnv(), exe)
 		},
 		AfterExit: func() { startAfterExit(h.log) }}
 	handlers := commands.Handlers(env)

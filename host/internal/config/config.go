@@ -7,7 +7,8 @@
 //   - The configuration is the only source of folders the host will ever wipe.
 //     Native messages never carry a path (invariant 1); what is wiped comes from
 //     this package: the OS's known folders (Downloads, dedicated scanner output
-//     folders) and the admin's `watch` list.
+//     folders: machine.Env.KnownFolders) and the admin's `watch` list, expanded by
+//     machine.Env.Expand (one rule per OS; an unset variable is an error).
 //   - Parsing is strict. An unknown field, a wrong type, a relative path or an
 //     unset variable is an error wrapping ErrInvalid, never silently ignored: a
 //     typo in `"scope": "al"` must not turn a public computer into a
@@ -31,12 +32,13 @@
 //     A refused folder covers nothing.
 //   - On Windows, Group Policy values under HKLM then HKCU
 //     `SOFTWARE\Policies\TableRase` override the file, value by value. The merge
-//     is portable code tested with a fake store; only the registry access is
-//     Windows-specific.
+//     is portable code tested with a fake; the registry is read through
+//     machine.RegistryReader (nil, so no policy, on other systems).
 package config
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,6 +49,7 @@ import (
 	"strings"
 
 	"github.com/tablerase/tablerase/host/internal/guard"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/protocol"
 )
 
@@ -139,9 +142,7 @@ func Load() (Config, error) {
 		}
 		source = SourceFile
 	}
-	policy, closePolicy := openPolicy()
-	applied, err := applyPolicy(&r, policy)
-	closePolicy()
+	applied, err := applyPolicy(&r, policyFrom(context.Background(), machine.NativeRegistryReader()))
 	if err != nil {
 		return Config{}, err
 	}
@@ -157,13 +158,13 @@ func File() string {
 	if path := os.Getenv("TABLERASE_CONFIG"); path != "" {
 		return path
 	}
-	return configPath()
+	return machine.ConfigFile()
 }
 
 // refuser is the guard every real folder goes through: the machine's places,
 // the state folder and the configuration file's folder.
 func refuser() func(string) string {
-	state, _ := stateBase()
+	state, _ := machine.StateFolder()
 	file := File()
 	if !filepath.IsAbs(file) {
 		file = ""
@@ -251,12 +252,10 @@ func expectedType(field string) string {
 
 // platform is the per-OS seam: everything resolve needs from the machine.
 type platform struct {
-	home     string                                                    // user's home, "" if unknown
-	getenv   func(string) (string, bool)                               // environment lookup
-	expand   func(string, func(string) (string, bool)) (string, error) // OS variable syntax
-	defaults func(p platform, scope Scope) []Folder                    // OS known folders
-	key      func(cleaned string) string                               // comparison key (case folding on Windows)
-	refuse   func(path string) string                                  // the guard's code for a folder never to wipe, "" if none
+	env      machine.Env                            // home, environment and OS: machine.Env.Expand
+	defaults func(p platform, scope Scope) []Folder // OS known folders
+	key      func(cleaned string) string            // comparison key (case folding on Windows)
+	refuse   func(path string) string               // the guard's code for a folder never to wipe, "" if none
 }
 
 func resolve(r raw, source string, p platform) (Config, error) {
@@ -314,19 +313,11 @@ func resolve(r raw, source string, p platform) (Config, error) {
 // braced UUID). The one definition lives with the caller check.
 func ValidExtensionID(id string) bool { return protocol.ValidExtensionID(id) }
 
-// expandPath expands a leading "~" and the OS's variables, then requires an
-// absolute path. Whether the folder may be wiped at all (a root, the home…) is
-// the guard's decision, made for every folder in resolve.
+// expandPath expands a leading "~" and the OS's variables (machine.Env.Expand: an unset
+// or empty variable is an error), then requires an absolute path. Whether the folder may be
+// wiped at all (a root, the home…) is the guard's decision, made for every folder in resolve.
 func expandPath(s string, p platform) (string, error) {
-	if s == "~" || strings.HasPrefix(s, "~/") || strings.HasPrefix(s, `~\`) {
-		if p.home == "" {
-			return "", errors.New("~ used but the home folder is unknown")
-		}
-		s = p.home + s[1:]
-	} else if strings.HasPrefix(s, "~") {
-		return "", errors.New("~user is not supported; write the absolute path")
-	}
-	s, err := p.expand(s, p.getenv)
+	s, err := p.env.Expand(s)
 	if err != nil {
 		return "", err
 	}
@@ -336,80 +327,14 @@ func expandPath(s string, p platform) (string, error) {
 	return filepath.Clean(s), nil
 }
 
-// expandUnixVars expands $VAR and ${VAR}. An unset or empty variable, or a
-// malformed ${…}, is an error: "$UNSET/tmp" must not silently become "/tmp".
-// A "$" not followed by a name is kept as is.
-func expandUnixVars(s string, getenv func(string) (string, bool)) (string, error) {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '$')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
-		}
-		b.WriteString(s[:i])
-		s = s[i+1:]
-		var name string
-		if strings.HasPrefix(s, "{") {
-			j := strings.IndexByte(s, '}')
-			if j < 0 || !isVarName(s[1:j]) {
-				return "", errors.New("malformed ${VARIABLE}")
-			}
-			name, s = s[1:j], s[j+1:]
-		} else {
-			j := 0
-			for j < len(s) && isVarName(s[:j+1]) {
-				j++
-			}
-			if j == 0 {
-				b.WriteByte('$')
-				continue
-			}
-			name, s = s[:j], s[j:]
-		}
-		v, ok := getenv(name)
-		if !ok || v == "" {
-			return "", fmt.Errorf("variable %s is not set", name)
-		}
-		b.WriteString(v)
+// knownFolders is the platform's defaults on a real computer: the OS's known
+// folders (machine.Env.KnownFolders).
+func knownFolders(p platform, _ Scope) []Folder {
+	var out []Folder
+	for _, k := range p.env.KnownFolders() {
+		out = append(out, Folder{Label: k.Label, Path: k.Path})
 	}
-}
-
-func isVarName(s string) bool {
-	for i, c := range s {
-		if c != '_' && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// expandWindowsVars expands %VAR% (names compared case-insensitively by the
-// lookup). "%%" is not special in Windows paths, so a lone "%" is an error.
-func expandWindowsVars(s string, getenv func(string) (string, bool)) (string, error) {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '%')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
-		}
-		j := strings.IndexByte(s[i+1:], '%')
-		if j < 0 {
-			return "", errors.New("unterminated %VARIABLE%")
-		}
-		name := s[i+1 : i+1+j]
-		if name == "" {
-			return "", errors.New("malformed variable reference")
-		}
-		v, ok := getenv(name)
-		if !ok || v == "" {
-			return "", fmt.Errorf("variable %s is not set", name)
-		}
-		b.WriteString(s[:i])
-		b.WriteString(v)
-		s = s[i+2+j:]
-	}
+	return out
 }
 
 // dedupe drops a folder equal to or inside a folder already kept; a new
@@ -455,11 +380,4 @@ func within(path, dir string) bool {
 	}
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// existingDir reports whether path is a directory (following links: the OS
-// puts known folders where it likes; the wipe itself never follows links).
-func existingDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }

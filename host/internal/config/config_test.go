@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // fakePlatform resolves like a Unix machine with the given home and
@@ -18,14 +20,9 @@ import (
 // root and the home with its ancestors (the guard package tests the rest).
 func fakePlatform(home string, env map[string]string) platform {
 	return platform{
-		home: home,
-		getenv: func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
-		},
-		expand: expandUnixVars,
+		env: machine.Env{OS: "linux", Home: home, Getenv: func(k string) string { return env[k] }},
 		defaults: func(p platform, _ Scope) []Folder {
-			return []Folder{{Label: "downloads", Path: p.home + "/Downloads"}}
+			return []Folder{{Label: "downloads", Path: p.env.Home + "/Downloads"}}
 		},
 		key: func(p string) string { return p },
 		refuse: func(p string) string {
@@ -188,7 +185,7 @@ func TestRefusedFoldersAreListedWithTheirCode(t *testing.T) {
 	os.MkdirAll(filepath.Join(home, ".config"), 0o755)
 	os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte(dirs), 0o644)
 	p := fakePlatform(home, map[string]string{"HOME": home})
-	p.defaults = defaultFolders
+	p.defaults = knownFolders
 	c, err := parseWith(t, p, `{"watch": ["/", "~/", "~/scans"]}`)
 	if err != nil {
 		t.Fatal(err)
@@ -197,28 +194,6 @@ func TestRefusedFoldersAreListedWithTheirCode(t *testing.T) {
 		{"watch-3", filepath.Join(home, "scans"), ""}}
 	if !reflect.DeepEqual(c.Folders, want) {
 		t.Fatalf("got %+v\nwant %+v", c.Folders, want)
-	}
-}
-
-func TestWindowsSyntax(t *testing.T) {
-	get := func(k string) (string, bool) {
-		v, ok := map[string]string{"USERPROFILE": `C:\Users\Élodie`, "X": "x"}[k]
-		return v, ok
-	}
-	for in, want := range map[string]string{
-		`%USERPROFILE%\Scans`: `C:\Users\Élodie\Scans`,
-		`D:\%X%\%X%`:          `D:\x\x`,
-		`D:\plain`:            `D:\plain`,
-	} {
-		got, err := expandWindowsVars(in, get)
-		if err != nil || got != want {
-			t.Errorf("expandWindowsVars(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{`%NOPE%\x`, `C:\50%`, `%%\x`} {
-		if _, err := expandWindowsVars(in, get); err == nil {
-			t.Errorf("expandWindowsVars(%q): want an error", in)
-		}
 	}
 }
 

@@ -2,15 +2,14 @@
 
 package config
 
-import "os"
+import (
+	"github.com/tablerase/tablerase/host/internal/machine"
+)
 
 func currentPlatform() platform {
-	home, _ := os.UserHomeDir()
 	return platform{
-		home:     home,
-		getenv:   os.LookupEnv,
-		expand:   expandUnixVars,
-		defaults: defaultFolders,
+		env:      machine.NativeEnv(),
+		defaults: knownFolders,
 		key:      func(p string) string { return p },
 		refuse:   refuser(),
 	}

@@ -1,16 +1,19 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // errWrongType is returned by a policySource when a value exists with another
 // registry type than the one asked for.
 var errWrongType = errors.New("wrong registry value type")
 
-// policySource reads Group Policy values (on Windows, one registry key; in
-// tests, a map).
+// policySource reads Group Policy values (keyValues: one registry key read
+// through machine.RegistryReader; in tests, a map too).
 // Each method returns found=false, err=nil when the value does not exist,
 // and an error wrapping errWrongType when it exists with another type.
 type policySource interface {
@@ -18,6 +21,47 @@ type policySource interface {
 	Strings(name string) (v []string, found bool, err error) // REG_MULTI_SZ
 	Integer(name string) (v uint64, found bool, err error)   // REG_DWORD / REG_QWORD
 }
+
+// policyKey holds the host's Group Policy values, under HKLM then HKCU.
+const policyKey = `SOFTWARE\Policies\TableRase`
+
+// policyFrom reads the policy keys through reg, HKLM before HKCU; a key that
+// is missing or cannot be opened is skipped. A nil reg (no registry on this
+// OS) gives no policy at all.
+func policyFrom(ctx context.Context, reg machine.RegistryReader) policySource {
+	if reg == nil {
+		return nil
+	}
+	var l layered
+	for _, h := range []machine.Hive{machine.HKLM, machine.HKCU} {
+		if k, err := reg.ReadTree(ctx, h, policyKey); err == nil {
+			l = append(l, keyValues(k.Values))
+		}
+	}
+	return l
+}
+
+// keyValues is one registry key's values as machine.RegKey holds them.
+type keyValues map[string]any
+
+func keyValue[T any](k keyValues, name string) (T, bool, error) {
+	var zero T
+	v, ok := k[name]
+	if !ok {
+		return zero, false, nil
+	}
+	t, ok := v.(T)
+	if !ok {
+		return zero, false, errWrongType
+	}
+	return t, true, nil
+}
+
+func (k keyValues) String(name string) (string, bool, error) { return keyValue[string](k, name) }
+func (k keyValues) Strings(name string) ([]string, bool, error) {
+	return keyValue[[]string](k, name)
+}
+func (k keyValues) Integer(name string) (uint64, bool, error) { return keyValue[uint64](k, name) }
 
 // layered consults its stores in order and returns the first value found:
 // machine policy (HKLM) before user policy (HKCU).

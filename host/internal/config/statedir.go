@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // ErrUnsafeStateDir is returned by StateDir when the state directory exists
@@ -16,9 +18,9 @@ var ErrUnsafeStateDir = errors.New("config: state directory is not a plain direc
 // directory that is a symbolic link: the session state and the lock must not
 // be redirected to a place another user chose.
 func StateDir() (string, error) {
-	dir, err := stateBase()
+	dir, err := machine.StateFolder()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("config: %w", err)
 	}
 	return dir, ensurePrivateDir(dir)
 }

@@ -29,15 +29,3 @@ func TestStateDirWindowsIsInLocalAppDataAndPrivate(t *testing.T) {
 	}
 	testenv.CheckPrivate(t, dir)
 }
-
-// The default watched folder is the Downloads known folder, wherever the profile puts it.
-func TestDefaultFolderIsDownloadsKnownFolder(t *testing.T) {
-	dl, err := windows.KnownFolderPath(windows.FOLDERID_Downloads, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := defaultFolders(currentPlatform(), ScopeSession)
-	if len(got) == 0 || got[0].Label != "downloads" || !strings.EqualFold(got[0].Path, filepath.Clean(dl)) {
-		t.Fatalf("default folders %+v, want Downloads at %s first", got, dl)
-	}
-}

@@ -82,6 +82,9 @@ const (
 	CodeUnsupported    = "unsupported"     // step skipped: no safe, documented way on this OS
 	CodeBrowserRunning = "browser_running" // browser stores skipped: a profile's browser runs
 	CodeNotRemoved     = "not_removed"     // browser stores: some could not be removed
+	// browser stores: a profile folder's place could not be worked out (a variable unset, the home
+	// unknown), so nothing there was touched.
+	CodeUnresolved = "unresolved_path"
 	// Folder error codes set by the session (not by the wipe).
 	CodeNoSnapshot         = "no_snapshot"
 	CodeSnapshotUnreadable = "snapshot_unreadable"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tablerase/tablerase/host/internal/commands"
 	"github.com/tablerase/tablerase/host/internal/contract"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
@@ -63,9 +64,9 @@ func goldens() map[string]any {
 		"hello.json": commands.HelloResult{Version: "0.1.0", Protocol: contract.Protocol, OS: "linux", Arch: "amd64",
 			Capabilities: []string{contract.CapFiles, contract.CapClipboard, contract.CapRecentDocuments},
 			Scope:        contract.ScopeSession,
-			Policy: policy.Report{Browsers: map[policy.Browser]policy.BrowserReport{
-				policy.Chromium: {Present: true, Private: "private_profile", Checks: map[string]bool{"history_disabled": true, "passwords_disabled": true}},
-				policy.Firefox:  {Present: true, Private: "forced", Checks: map[string]bool{"passwords_disabled": true}},
+			Policy: policy.Report{Browsers: map[machine.Browser]policy.BrowserReport{
+				machine.Chromium: {Present: true, Private: "private_profile", Checks: map[string]bool{"history_disabled": true, "passwords_disabled": true}},
+				machine.Firefox:  {Present: true, Private: "forced", Checks: map[string]bool{"passwords_disabled": true}},
 			}},
 			Session: contract.Info{State: contract.SessionNone}},
 		"session-start.json": contract.Started{SessionID: sessionID, StartedAt: started, Scope: contract.ScopeSession, Folders: 3},

@@ -20,7 +20,6 @@ package doctor
 import (
 	"context"
 	"encoding/json"
-
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +29,7 @@ import (
 	"time"
 
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -64,9 +64,9 @@ type Folder struct{ Label, Path, Refused string }
 
 // Inputs is everything doctor looks at.
 type Inputs struct {
-	Env      policy.Env
+	Env      machine.Env
 	HostPath string           // this binary, on the target system
-	Registry install.Registry // Windows only
+	Registry machine.Registry // Windows only
 	Policies policy.Source
 	// Config loads the host configuration (config.Load); its error is a failed
 	// check. Folder and state paths are local paths: Env.Root does not apply.
@@ -100,7 +100,7 @@ func Run(ctx context.Context, in Inputs) Report {
 		r.Policy = policy.ReadFrom(ctx, in.Env, in.Policies)
 	}
 	present := 0
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if !in.Env.Present(b) {
 			continue
 		}
@@ -140,10 +140,10 @@ func Run(ctx context.Context, in Inputs) Report {
 	return r
 }
 
-var names = map[policy.Browser]string{policy.Chrome: "Chrome", policy.Chromium: "Chromium", policy.Edge: "Edge", policy.Brave: "Brave", policy.Firefox: "Firefox"}
+var names = map[machine.Browser]string{machine.Chrome: "Chrome", machine.Chromium: "Chromium", machine.Edge: "Edge", machine.Brave: "Brave", machine.Firefox: "Firefox"}
 
 // findManifest returns the manifest a browser would read, and its level.
-func findManifest(in Inputs, b policy.Browser) (string, install.Level, bool) {
+func findManifest(in Inputs, b machine.Browser) (string, install.Level, bool) {
 	for _, l := range []install.Level{install.System, install.User} {
 		reg, err := install.Registrations(in.Env, l, b, in.HostPath)
 		if err != nil {
@@ -153,9 +153,9 @@ func findManifest(in Inputs, b policy.Browser) (string, install.Level, bool) {
 			if in.Registry == nil {
 				continue
 			}
-			h := policy.HKLM
+			h := machine.HKLM
 			if l == install.User {
-				h = policy.HKCU
+				h = machine.HKCU
 			}
 			for _, k := range reg.Keys {
 				if v, ok, err := in.Registry.Get(h, k, ""); err == nil && ok && v.S != "" {
@@ -176,7 +176,7 @@ const (
 	fixInstallEN = `Run "tablerase install --system" as administrator (or "tablerase install --user").`
 )
 
-func manifestCheck(ctx context.Context, in Inputs, b policy.Browser) Check {
+func manifestCheck(ctx context.Context, in Inputs, b machine.Browser) Check {
 	n := names[b]
 	c := Check{ID: "manifest", Browser: string(b), Required: true, Status: Fail, FixFR: fixInstallFR, FixEN: fixInstallEN}
 	path, level, ok := findManifest(in, b)
@@ -230,7 +230,7 @@ func manifestCheck(ctx context.Context, in Inputs, b policy.Browser) Check {
 	return c
 }
 
-func userHostsBlocked(ctx context.Context, in Inputs, b policy.Browser) bool {
+func userHostsBlocked(ctx context.Context, in Inputs, b machine.Browser) bool {
 	if in.Policies == nil {
 		return false
 	}
@@ -249,7 +249,7 @@ var checkWords = map[string][2]string{
 	policy.CheckExtInPrivate:   {"extension active en navigation privée", "extension allowed in private windows"},
 }
 
-func policyCheck(b policy.Browser, br policy.BrowserReport) Check {
+func policyCheck(b machine.Browser, br policy.BrowserReport) Check {
 	n := names[b]
 	c := Check{ID: "policy", Browser: string(b), Status: OK}
 	var missFR, missEN []string
@@ -428,7 +428,7 @@ func (r Report) WriteText(w io.Writer) error {
 
 // samePath compares two target paths, following links (/usr/bin/tablerase is
 // a link to /usr/lib/tablerase/tablerase in the .deb).
-func samePath(env policy.Env, a, b string) bool {
+func samePath(env machine.Env, a, b string) bool {
 	if a == b || env.OS == "windows" && strings.EqualFold(a, b) {
 		return true
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tablerase/tablerase/host/internal/install"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
@@ -18,14 +19,14 @@ import (
 const hostPath = "/usr/lib/tablerase/tablerase"
 
 type fixture struct {
-	env   policy.Env
+	env   machine.Env
 	state string
 	in    Inputs
 }
 
 func newFixture(t *testing.T, browsers ...string) *fixture {
 	t.Helper()
-	f := &fixture{env: policy.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}}
+	f := &fixture{env: machine.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}}
 	for _, b := range append(browsers, hostPath) {
 		f.write(t, b, "")
 	}
@@ -73,7 +74,7 @@ func TestGreenAfterInstallRedAfterUninstall(t *testing.T) {
 		r.WriteText(&b)
 		t.Fatalf("doctor not green after install:\n%s", b.String())
 	}
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if c := check(r, "manifest", string(b)); c.Status != OK {
 			t.Errorf("%s manifest check = %+v", b, c)
 		}

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/tablerase/tablerase/host/internal/install"
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // hostBinaryChecks: a system-level manifest makes every user's browser run
@@ -17,7 +17,7 @@ import (
 func hostBinaryChecks(in Inputs) []Check {
 	seen := map[string]bool{}
 	var out []Check
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if !in.Env.Present(b) {
 			continue
 		}
@@ -36,7 +36,7 @@ func hostBinaryChecks(in Inputs) []Check {
 	return out
 }
 
-func hostBinaryCheck(env policy.Env, p string) Check {
+func hostBinaryCheck(env machine.Env, p string) Check {
 	c := Check{ID: "host_binary", Required: true, Status: OK, detail: p,
 		FR: "Programme de l'hôte déclaré pour tous les utilisateurs : seul un administrateur peut le modifier",
 		EN: "Host program registered for all users: only an administrator can modify it"}

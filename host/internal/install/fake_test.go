@@ -4,32 +4,32 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // fakeRegistry is a map of "HIVE\key" → name → value, with the Registry contract.
-type fakeRegistry map[string]map[string]RegValue
+type fakeRegistry map[string]map[string]machine.RegValue
 
-func (f fakeRegistry) Get(h policy.Hive, key, name string) (RegValue, bool, error) {
+func (f fakeRegistry) Get(h machine.Hive, key, name string) (machine.RegValue, bool, error) {
 	v, ok := f[string(h)+`\`+key][name]
 	return v, ok, nil
 }
 
-func (f fakeRegistry) Set(h policy.Hive, key, name string, v RegValue) error {
+func (f fakeRegistry) Set(h machine.Hive, key, name string, v machine.RegValue) error {
 	k := string(h) + `\` + key
 	if f[k] == nil {
-		f[k] = map[string]RegValue{}
+		f[k] = map[string]machine.RegValue{}
 	}
 	f[k][name] = v
 	return nil
 }
 
-func (f fakeRegistry) Delete(h policy.Hive, key, name string) error {
+func (f fakeRegistry) Delete(h machine.Hive, key, name string) error {
 	delete(f[string(h)+`\`+key], name)
 	return nil
 }
 
-func (f fakeRegistry) DeleteKey(h policy.Hive, key string) error {
+func (f fakeRegistry) DeleteKey(h machine.Hive, key string) error {
 	k := string(h) + `\` + key
 	if len(f[k]) > 0 {
 		return nil
@@ -43,7 +43,7 @@ func (f fakeRegistry) DeleteKey(h policy.Hive, key string) error {
 	return nil
 }
 
-func (f fakeRegistry) Names(h policy.Hive, key string) ([]string, error) {
+func (f fakeRegistry) Names(h machine.Hive, key string) ([]string, error) {
 	var n []string
 	for name := range f[string(h)+`\`+key] {
 		n = append(n, name)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // OS hooks run `tablerase clean` when a person logs on (and, where the OS
@@ -52,23 +52,23 @@ var hookDirs = map[string]map[Level]string{
 var autostartDirs = map[Level]string{System: "/etc/xdg/autostart", User: "~/.config/autostart"}
 
 // HookFiles returns the files that register the hook on Linux and macOS.
-func HookFiles(env policy.Env, level Level, hostPath string) ([]hookFile, error) {
-	t := osTable(env)
+func HookFiles(env machine.Env, level Level, hostPath string) ([]hookFile, error) {
+	t := env.Table()
 	dir := hookDirs[t][level]
 	if dir == "" {
 		return nil, nil
 	}
-	dir = env.Expand(dir)
-	if !env.Absolute(dir) {
-		return nil, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	dir, err := env.Resolve(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	if t == "darwin" {
 		return []hookFile{{Path: path.Join(dir, "fr.tablerase.clean.plist"), Content: launchAgent(hostPath)}}, nil
 	}
 	unit := HookName + ".service"
-	auto := env.Expand(autostartDirs[level])
-	if !env.Absolute(auto) {
-		return nil, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	auto, err := env.Resolve(autostartDirs[level])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	return []hookFile{
 		{Path: path.Join(dir, unit), Content: systemdUnit(hostPath)},
@@ -236,7 +236,7 @@ const (
 
 // FindHook looks for the hook files of the system level, then of the user level, and says whether
 // one runs hostPath. Windows hooks are scheduled tasks: use TaskInstalled there.
-func FindHook(env policy.Env, hostPath string) (HookState, Level) {
+func FindHook(env machine.Env, hostPath string) (HookState, Level) {
 	state, level := HookMissing, User
 	for _, l := range []Level{System, User} {
 		files, err := HookFiles(env, l, hostPath)
@@ -262,13 +262,13 @@ func FindHook(env policy.Env, hostPath string) (HookState, Level) {
 const taskFile = `%SystemRoot%\System32\Tasks\TableRase\Clean`
 
 // HookPresent reports, cheaply, whether the logon/logoff clean runs hostPath on this computer.
-func HookPresent(env policy.Env, hostPath string) bool {
-	if osTable(env) == "windows" {
-		p := env.Expand(taskFile)
-		if !env.Absolute(p) {
+func HookPresent(env machine.Env, hostPath string) bool {
+	if env.Table() == "windows" {
+		p, err := env.Resolve(taskFile)
+		if err != nil {
 			return false
 		}
-		_, err := os.Stat(env.Path(p))
+		_, err = os.Stat(env.Path(p))
 		return err == nil
 	}
 	state, _ := FindHook(env, hostPath)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 func TestLinuxHooksRoundTrip(t *testing.T) {
@@ -57,7 +57,7 @@ func TestLinuxHooksRoundTrip(t *testing.T) {
 }
 
 func TestDarwinLaunchAgent(t *testing.T) {
-	env := policy.Env{OS: "darwin", Home: "/Users/aidant"}
+	env := machine.Env{OS: "darwin", Home: "/Users/aidant"}
 	files, err := HookFiles(env, User, "/Users/aidant/Library/Application Support/TableRase/tablerase")
 	if err != nil || len(files) != 1 || files[0].Path != "/Users/aidant/Library/LaunchAgents/fr.tablerase.clean.plist" {
 		t.Fatalf("files = %+v, %v", files, err)
@@ -75,7 +75,7 @@ func (f fakeTasks) Delete(name string) error             { delete(f, name); retu
 func TestWindowsLogonTask(t *testing.T) {
 	env := windowsEnv(t)
 	tasks := fakeTasks{}
-	o := Options{Env: env, Level: System, HostPath: winHost, Registry: fakeRegistry{}, Tasks: tasks, Hooks: true, Browsers: []policy.Browser{policy.Edge}}
+	o := Options{Env: env, Level: System, HostPath: winHost, Registry: fakeRegistry{}, Tasks: tasks, Hooks: true, Browsers: []machine.Browser{machine.Edge}}
 	if _, err := Install(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // install --system and the host binary, against real files under a temporary
@@ -94,7 +94,7 @@ func TestRealRootTrustsOnlyRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
 		os.Chown(p, 65534, 65534)
 	}
-	err := CheckHostBinary(policy.Env{OS: "linux"}, p)
+	err := CheckHostBinary(machine.Env{OS: "linux"}, p)
 	var ue *UnsafePathError
 	if !errors.As(err, &ue) || ue.Reason != ReasonOwner {
 		t.Errorf("a binary not root's accepted: %v", err)

@@ -3,13 +3,15 @@
 //
 // Design decisions:
 //
-//   - One table per OS (layout.go) says where each browser looks for a host
-//     manifest; the tables are portable data, so the Windows paths and keys are
-//     tested on Linux. policy.Env.Root prefixes every filesystem path: tests and
-//     package builds install into a temporary directory (flag --root, env
-//     TABLERASE_ROOT), and the manifests still name the target system's paths.
-//   - On Windows the registry is reached through the Registry interface (real
-//     one in registry_windows.go, a map in tests), always in the 64-bit view.
+//   - Where each browser looks for a host manifest, its policies and Firefox's
+//     policies.json come from machine.Places, portable data, so the Windows
+//     paths and keys are tested on Linux; layout.go turns them into this
+//     host's registrations. machine.Env.Root prefixes every filesystem path:
+//     tests and package builds install into a temporary directory (flag
+//     --root, env TABLERASE_ROOT), and the manifests still name the target
+//     system's paths.
+//   - On Windows the registry is reached through machine.Registry (the real
+//     one is machine.NativeRegistry, a map in tests), always in the 64-bit view.
 //     The manifest path uses backslashes: Chrome starts hosts through cmd.exe.
 //   - Only browsers that are present get a manifest, unless named explicitly:
 //     a manifest for an absent browser is harmless, but an admin asking for
@@ -35,6 +37,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -51,9 +54,9 @@ var (
 
 // Options of Install and Uninstall.
 type Options struct {
-	Env      policy.Env
+	Env      machine.Env
 	Level    Level
-	Browsers []policy.Browser // empty: every present browser
+	Browsers []machine.Browser // empty: every present browser
 	// NoManifests skips the host manifests (the .deb policies package merges
 	// Firefox policies while the main package ships the manifests).
 	NoManifests bool
@@ -62,8 +65,8 @@ type Options struct {
 	HostPath    string   // the host binary on the target system
 	ExtraIDs    []string // config allowed_extensions: added to the manifests
 	DryRun      bool
-	Log         io.Writer // one line per file or key written (or, with DryRun, that would be)
-	Registry    Registry  // Windows layout only
+	Log         io.Writer        // one line per file or key written (or, with DryRun, that would be)
+	Registry    machine.Registry // Windows layout only
 	// Hooks also registers `tablerase clean` at logon/logoff (hooks.go).
 	Hooks bool
 	Tasks Tasks // Windows layout only, with Hooks
@@ -71,10 +74,10 @@ type Options struct {
 
 // Result says what happened.
 type Result struct {
-	Browsers []policy.Browser // browsers registered (or unregistered)
-	Absent   []policy.Browser // requested with "all" but not found
-	Record   string           // path of the install record
-	Fallback bool             // uninstall without a record: recomputed
+	Browsers []machine.Browser // browsers registered (or unregistered)
+	Absent   []machine.Browser // requested with "all" but not found
+	Record   string            // path of the install record
+	Fallback bool              // uninstall without a record: recomputed
 }
 
 // Manifest is a native messaging host manifest.
@@ -90,7 +93,7 @@ type Manifest struct {
 // NewManifest returns the manifest for browser b: Chromium origins end with a
 // slash, Firefox lists add-on ids. Extra ids go to the family they belong to
 // (32 letters a-p: Chromium; anything else: Firefox).
-func NewManifest(b policy.Browser, hostPath string, extra []string) Manifest {
+func NewManifest(b machine.Browser, hostPath string, extra []string) Manifest {
 	m := Manifest{Name: policy.HostName, Description: "Table rase", Path: hostPath, Type: "stdio"}
 	if b.IsFirefox() {
 		m.AllowedExtensions = []string{policy.FirefoxID}
@@ -129,7 +132,7 @@ func (m Manifest) Encode() []byte {
 }
 
 // resolveBrowsers picks the browsers to act on.
-func resolveBrowsers(o Options) (chosen, absent []policy.Browser, err error) {
+func resolveBrowsers(o Options) (chosen, absent []machine.Browser, err error) {
 	if len(o.Browsers) > 0 {
 		for _, b := range o.Browsers {
 			if !b.Valid() {
@@ -138,7 +141,7 @@ func resolveBrowsers(o Options) (chosen, absent []policy.Browser, err error) {
 		}
 		return o.Browsers, nil, nil
 	}
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if o.Env.Present(b) {
 			chosen = append(chosen, b)
 		} else {
@@ -166,7 +169,7 @@ func (r *runner) logf(format string, a ...any) {
 	fmt.Fprintf(r.o.Log, format+"\n", a...)
 }
 
-func (r *runner) windows() bool { return osTable(r.o.Env) == "windows" }
+func (r *runner) windows() bool { return r.o.Env.Table() == "windows" }
 
 // Install registers the host for the chosen browsers (and writes policies).
 func Install(ctx context.Context, o Options) (Result, error) {
@@ -176,7 +179,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	if o.Policies && o.Level != System {
 		return Result{}, ErrPolicyLevel
 	}
-	if o.Policies && osTable(o.Env) == "darwin" {
+	if o.Policies && o.Env.Table() == "darwin" {
 		return Result{}, ErrPolicyOS
 	}
 	browsers, absent, err := resolveBrowsers(o)
@@ -247,7 +250,7 @@ func Install(ctx context.Context, o Options) (Result, error) {
 	return res, errors.Join(errs...)
 }
 
-func (r *runner) register(b policy.Browser) error {
+func (r *runner) register(b machine.Browser) error {
 	reg, err := Registrations(r.o.Env, r.o.Level, b, r.o.HostPath)
 	if err != nil {
 		return err
@@ -283,24 +286,24 @@ func (r *runner) registerEventSource() error {
 	if !r.windows() || r.o.Level != System {
 		return nil
 	}
-	exe := r.o.Env.Expand(`%SystemRoot%\System32\EventCreate.exe`)
-	if !r.o.Env.Absolute(exe) {
+	exe, err := r.o.Env.Resolve(`%SystemRoot%\System32\EventCreate.exe`)
+	if err != nil {
 		exe = `C:\Windows\System32\EventCreate.exe`
 	}
 	values := []struct {
 		name string
-		v    RegValue
-	}{{"EventMessageFile", sz(exe)}, {"TypesSupported", RegValue{Kind: "dword", D: 7}}}
+		v    machine.RegValue
+	}{{"EventMessageFile", sz(exe)}, {"TypesSupported", machine.RegValue{Kind: "dword", D: 7}}}
 	for i, x := range values {
-		r.logf("registry %s\\%s\\%s", policy.HKLM, EventSourceKey, x.name)
+		r.logf("registry %s\\%s\\%s", machine.HKLM, EventSourceKey, x.name)
 		if r.o.DryRun {
 			continue
 		}
-		if err := r.o.Registry.Set(policy.HKLM, EventSourceKey, x.name, x.v); err != nil {
+		if err := r.o.Registry.Set(machine.HKLM, EventSourceKey, x.name, x.v); err != nil {
 			return err
 		}
-		if r.rec.reg(policy.HKLM, EventSourceKey, x.name) == nil {
-			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: policy.HKLM, Key: EventSourceKey, Name: x.name, Ours: x.v,
+		if r.rec.reg(machine.HKLM, EventSourceKey, x.name) == nil {
+			r.rec.Reg = append(r.rec.Reg, RegEntry{Hive: machine.HKLM, Key: EventSourceKey, Name: x.name, Ours: x.v,
 				CreatedKey: i == 0})
 		}
 	}
@@ -323,7 +326,7 @@ func (r *runner) writeOwnFile(path string, data []byte) error {
 	return nil
 }
 
-func (r *runner) writePolicies(b policy.Browser) error {
+func (r *runner) writePolicies(b machine.Browser) error {
 	vals := policy.Values(b, r.o.Params)
 	switch {
 	case b.IsFirefox():
@@ -332,15 +335,16 @@ func (r *runner) writePolicies(b policy.Browser) error {
 		return r.writeRegistryPolicies(b, vals)
 	}
 	data, _ := json.MarshalIndent(vals, "", "  ")
-	return r.writeOwnFile(pathpkg.Join(policy.ChromiumPolicyDirs[b][0], policy.PolicyFileName), append(data, '\n'))
+	return r.writeOwnFile(pathpkg.Join(machine.PlacesOf("linux", b).PolicyDirs[0], policy.PolicyFileName), append(data, '\n'))
 }
 
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
-	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
-		file, folder := r.o.Env.Expand(f.File), r.o.Env.Expand(f.Folder)
-		if !r.o.Env.Absolute(file) || !r.o.Env.Absolute(folder) {
-			continue
+	for _, f := range r.o.Env.FirefoxPolicyFiles() {
+		file, err1 := r.o.Env.Resolve(f.File)
+		folder, err2 := r.o.Env.Resolve(f.Folder)
+		if err1 != nil || err2 != nil {
+			continue // say %ProgramFiles(x86)% on a 32-bit Windows
 		}
 		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil {
 			errs = append(errs, err)
@@ -438,9 +442,9 @@ func (r *runner) firefoxThere(folder string) bool {
 	return !errors.Is(err, fs.ErrNotExist)
 }
 
-func (r *runner) writeRegistryPolicies(b policy.Browser, vals map[string]any) error {
-	key := policy.RegistryPolicyKeys[b]
-	h := policy.HKLM
+func (r *runner) writeRegistryPolicies(b machine.Browser, vals map[string]any) error {
+	key := machine.PlacesOf("windows", b).PolicyKey
+	h := machine.HKLM
 	reg := r.o.Registry
 	var errs []error
 	for _, name := range sortedKeys(vals) {
@@ -494,7 +498,7 @@ func (r *runner) writeRegistryPolicies(b policy.Browser, vals map[string]any) er
 
 // addListEntries adds our items to a Chrome list policy (numbered values of a
 // subkey), each at the next free number unless already listed.
-func (r *runner) addListEntries(h policy.Hive, key string, items []any) error {
+func (r *runner) addListEntries(h machine.Hive, key string, items []any) error {
 	names, err := r.o.Registry.Names(h, key)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
@@ -20,15 +21,15 @@ const hostPath = "/usr/lib/tablerase/tablerase"
 
 // linuxEnv is a Linux layout under a temporary root, the host binary in place
 // (install --system refuses a missing one).
-func linuxEnv(t *testing.T) policy.Env {
+func linuxEnv(t *testing.T) machine.Env {
 	t.Helper()
-	env := policy.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	env := machine.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	touch(t, env, hostPath, "")
 	return env
 }
 
 // touch creates files under the env root (browser binaries, existing policies).
-func touch(t *testing.T, env policy.Env, path, content string) {
+func touch(t *testing.T, env machine.Env, path, content string) {
 	t.Helper()
 	p := env.Path(path)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -55,7 +56,7 @@ func snapshot(t *testing.T, root string) map[string]string {
 	return out
 }
 
-func readManifest(t *testing.T, env policy.Env, path string) Manifest {
+func readManifest(t *testing.T, env machine.Env, path string) Manifest {
 	t.Helper()
 	data, err := os.ReadFile(env.Path(path))
 	if err != nil {
@@ -68,17 +69,17 @@ func readManifest(t *testing.T, env policy.Env, path string) Manifest {
 	return m
 }
 
-var browserBinaries = map[policy.Browser]string{
-	policy.Chrome:   "/opt/google/chrome/chrome",
-	policy.Chromium: "/usr/bin/chromium",
-	policy.Edge:     "/opt/microsoft/msedge/msedge",
-	policy.Brave:    "/opt/brave.com/brave/brave",
-	policy.Firefox:  "/usr/bin/firefox-esr",
+var browserBinaries = map[machine.Browser]string{
+	machine.Chrome:   "/opt/google/chrome/chrome",
+	machine.Chromium: "/usr/bin/chromium",
+	machine.Edge:     "/opt/microsoft/msedge/msedge",
+	machine.Brave:    "/opt/brave.com/brave/brave",
+	machine.Firefox:  "/usr/bin/firefox-esr",
 }
 
 func TestLinuxRoundTripEveryBrowser(t *testing.T) {
 	for _, level := range []Level{System, User} {
-		for _, b := range policy.All {
+		for _, b := range machine.All {
 			t.Run(string(level)+"/"+string(b), func(t *testing.T) {
 				env := linuxEnv(t)
 				touch(t, env, browserBinaries[b], "")
@@ -89,7 +90,7 @@ func TestLinuxRoundTripEveryBrowser(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(res.Browsers, []policy.Browser{b}) {
+				if !reflect.DeepEqual(res.Browsers, []machine.Browser{b}) {
 					t.Fatalf("registered %v, want only the present %s", res.Browsers, b)
 				}
 				reg, _ := Registrations(env, level, b, hostPath)
@@ -122,23 +123,23 @@ func keys(m map[string]string) []string { return sortedKeys(m) }
 
 func TestPathsPerBrowser(t *testing.T) {
 	env := linuxEnv(t)
-	want := map[policy.Browser]string{
-		policy.Chrome:   "/etc/opt/chrome/native-messaging-hosts/fr.tablerase.host.json",
-		policy.Chromium: "/etc/chromium/native-messaging-hosts/fr.tablerase.host.json",
-		policy.Edge:     "/etc/opt/edge/native-messaging-hosts/fr.tablerase.host.json",
-		policy.Brave:    "/etc/opt/chrome/native-messaging-hosts/fr.tablerase.host.json",
-		policy.Firefox:  "/usr/lib/mozilla/native-messaging-hosts/fr.tablerase.host.json",
+	want := map[machine.Browser]string{
+		machine.Chrome:   "/etc/opt/chrome/native-messaging-hosts/fr.tablerase.host.json",
+		machine.Chromium: "/etc/chromium/native-messaging-hosts/fr.tablerase.host.json",
+		machine.Edge:     "/etc/opt/edge/native-messaging-hosts/fr.tablerase.host.json",
+		machine.Brave:    "/etc/opt/chrome/native-messaging-hosts/fr.tablerase.host.json",
+		machine.Firefox:  "/usr/lib/mozilla/native-messaging-hosts/fr.tablerase.host.json",
 	}
 	for b, p := range want {
 		if r, _ := Registrations(env, System, b, hostPath); r.Manifest != p {
 			t.Errorf("%s system manifest = %s, want %s", b, r.Manifest, p)
 		}
 	}
-	if r, _ := Registrations(env, User, policy.Firefox, hostPath); r.Manifest != "/home/aidant/.mozilla/native-messaging-hosts/fr.tablerase.host.json" {
+	if r, _ := Registrations(env, User, machine.Firefox, hostPath); r.Manifest != "/home/aidant/.mozilla/native-messaging-hosts/fr.tablerase.host.json" {
 		t.Errorf("firefox user manifest = %s", r.Manifest)
 	}
 	env.Home = ""
-	if _, err := Registrations(env, User, policy.Chrome, hostPath); !errors.Is(err, ErrNoPath) {
+	if _, err := Registrations(env, User, machine.Chrome, hostPath); !errors.Is(err, ErrNoPath) {
 		t.Errorf("no home: err = %v, want ErrNoPath", err)
 	}
 }
@@ -154,7 +155,7 @@ func TestAllOnlyPresentBrowsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(res.Browsers, []policy.Browser{policy.Chromium, policy.Firefox}) {
+	if !reflect.DeepEqual(res.Browsers, []machine.Browser{machine.Chromium, machine.Firefox}) {
 		t.Errorf("browsers = %v", res.Browsers)
 	}
 	if len(res.Absent) != 3 {
@@ -168,7 +169,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	before := snapshot(t, env.Root)
 	var log bytes.Buffer
 	_, err := Install(context.Background(), Options{Env: env, Level: System, HostPath: hostPath, Policies: true, DryRun: true, Log: &log,
-		Browsers: []policy.Browser{policy.Chromium, policy.Firefox}})
+		Browsers: []machine.Browser{machine.Chromium, machine.Firefox}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,8 +185,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 
 func TestExtraIDsGoToTheirFamily(t *testing.T) {
 	extra := []string{"abcdefghijklmnopabcdefghijklmnop", "other@example.org"}
-	c := NewManifest(policy.Chrome, hostPath, extra)
-	f := NewManifest(policy.Firefox, hostPath, extra)
+	c := NewManifest(machine.Chrome, hostPath, extra)
+	f := NewManifest(machine.Firefox, hostPath, extra)
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[1] != "chrome-extension://abcdefghijklmnopabcdefghijklmnop/" {
 		t.Errorf("chromium origins = %v", c.AllowedOrigins)
 	}
@@ -207,14 +208,14 @@ func TestFirefoxPoliciesMergedAndRestored(t *testing.T) {
 	touch(t, env, "/usr/lib/firefox-esr/firefox-esr", "")
 	admin := `{"policies":{"DisableTelemetry":true,"PasswordManagerEnabled":true,"ExtensionSettings":{"ublock@example.org":{"installation_mode":"allowed"}}}}`
 	touch(t, env, "/usr/lib/firefox-esr/distribution/policies.json", admin)
-	o := Options{Env: env, Level: System, HostPath: hostPath, Policies: true, Browsers: []policy.Browser{policy.Firefox}}
+	o := Options{Env: env, Level: System, HostPath: hostPath, Policies: true, Browsers: []machine.Browser{machine.Firefox}}
 	for range 2 { // installing twice must not forget the admin's values
 		if _, err := Install(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rep := policy.Evaluate(policy.Firefox, readPolicies(t, env, "/usr/lib/firefox-esr/distribution/policies.json"))
-	for _, c := range policy.ChecksFor(policy.Firefox) {
+	rep := policy.Evaluate(machine.Firefox, readPolicies(t, env, "/usr/lib/firefox-esr/distribution/policies.json"))
+	for _, c := range policy.ChecksFor(machine.Firefox) {
 		if !rep.Checks[c] {
 			t.Errorf("after install, check %s fails", c)
 		}
@@ -274,7 +275,7 @@ func TestUninstallWithoutRecord(t *testing.T) {
 	}
 }
 
-func readPolicies(t *testing.T, env policy.Env, path string) map[string]any {
+func readPolicies(t *testing.T, env machine.Env, path string) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(env.Path(path))
 	if err != nil {
@@ -293,7 +294,7 @@ func TestChromiumPolicyFileMatchesReport(t *testing.T) {
 	if _, err := Install(context.Background(), Options{Env: env, Level: System, HostPath: hostPath, Policies: true}); err != nil {
 		t.Fatal(err)
 	}
-	rep := policy.ReadFrom(context.Background(), env, policy.FileSource{Env: env}).Browsers[policy.Chrome]
+	rep := policy.ReadFrom(context.Background(), env, policy.FileSource{Env: env}).Browsers[machine.Chrome]
 	if rep.Private != policy.PrivateProfile {
 		t.Errorf("chrome private = %s, want private_profile", rep.Private)
 	}

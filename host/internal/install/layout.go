@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -20,57 +21,9 @@ const (
 // Registration is where one browser finds the host: a manifest file and, on
 // Windows, registry keys whose default value is that file's path.
 type Registration struct {
-	Browser  policy.Browser
+	Browser  machine.Browser
 	Manifest string   // path on the target system
 	Keys     []string // Windows only: keys under the level's hive
-}
-
-// The per-OS tables. They are portable data, so tests check every OS's paths
-// on any OS; the running OS only selects one (policy.Env.OS).
-var manifestDirs = map[string]map[Level]map[policy.Browser]string{
-	"linux": {
-		System: {
-			policy.Chrome:   "/etc/opt/chrome/native-messaging-hosts",
-			policy.Chromium: "/etc/chromium/native-messaging-hosts",
-			policy.Edge:     "/etc/opt/edge/native-messaging-hosts",
-			policy.Brave:    "/etc/opt/chrome/native-messaging-hosts", // Brave reads Chrome's system folder
-			policy.Firefox:  "/usr/lib/mozilla/native-messaging-hosts",
-		},
-		User: {
-			policy.Chrome:   "~/.config/google-chrome/NativeMessagingHosts",
-			policy.Chromium: "~/.config/chromium/NativeMessagingHosts",
-			policy.Edge:     "~/.config/microsoft-edge/NativeMessagingHosts",
-			policy.Brave:    "~/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-			policy.Firefox:  "~/.mozilla/native-messaging-hosts",
-		},
-	},
-	"darwin": {
-		System: {
-			policy.Chrome:   "/Library/Google/Chrome/NativeMessagingHosts",
-			policy.Chromium: "/Library/Application Support/Chromium/NativeMessagingHosts",
-			policy.Edge:     "/Library/Microsoft/Edge/NativeMessagingHosts",
-			policy.Brave:    "/Library/Google/Chrome/NativeMessagingHosts",
-			policy.Firefox:  "/Library/Application Support/Mozilla/NativeMessagingHosts",
-		},
-		User: {
-			policy.Chrome:   "~/Library/Application Support/Google/Chrome/NativeMessagingHosts",
-			policy.Chromium: "~/Library/Application Support/Chromium/NativeMessagingHosts",
-			policy.Edge:     "~/Library/Application Support/Microsoft Edge/NativeMessagingHosts",
-			policy.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts",
-			policy.Firefox:  "~/Library/Application Support/Mozilla/NativeMessagingHosts",
-		},
-	},
-}
-
-// windowsKeys lists the registry keys per browser (under HKLM or HKCU). Edge
-// and Brave also get Chrome's key: Edge falls back to it, and some managed Edge
-// installs read only one of the two.
-var windowsKeys = map[policy.Browser][]string{
-	policy.Chrome:   {`SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Chromium: {`SOFTWARE\Chromium\NativeMessagingHosts\` + policy.HostName},
-	policy.Edge:     {`SOFTWARE\Microsoft\Edge\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Brave:    {`SOFTWARE\BraveSoftware\Brave-Browser\NativeMessagingHosts\` + policy.HostName, `SOFTWARE\Google\Chrome\NativeMessagingHosts\` + policy.HostName},
-	policy.Firefox:  {`SOFTWARE\Mozilla\NativeMessagingHosts\` + policy.HostName},
 }
 
 // recordPaths is where the install record is kept (see record.go).
@@ -80,45 +33,11 @@ var recordPaths = map[string]map[Level][]string{
 	"windows": {System: {`%ProgramData%\TableRase\install-record.json`}, User: {`%LOCALAPPDATA%\TableRase\state\install-record.json`}},
 }
 
-// firefoxPolicyFiles lists, per OS, the policies.json files install merges
-// into: Mozilla's system file on Linux always, and the distribution folder of
-// each Firefox found (Debian's firefox-esr reads only that one). Folder is
-// the Firefox folder: from it down, every folder must be the administrator's
-// alone (safepath.go). Create says whether Folder itself may be created
-// (/etc/firefox); otherwise a missing Folder means no Firefox there.
-var firefoxPolicyFiles = map[string][]struct {
-	File, Folder string
-	Create       bool
-}{
-	"linux": {
-		{"/etc/firefox/policies/policies.json", "/etc/firefox", true},
-		{"/usr/lib/firefox-esr/distribution/policies.json", "/usr/lib/firefox-esr", false},
-		{"/usr/lib/firefox/distribution/policies.json", "/usr/lib/firefox", false},
-		{"/usr/lib64/firefox/distribution/policies.json", "/usr/lib64/firefox", false},
-		{"/opt/firefox/distribution/policies.json", "/opt/firefox", false},
-	},
-	"windows": {
-		{`%ProgramFiles%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles%\Mozilla Firefox`, false},
-		{`%ProgramFiles(x86)%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles(x86)%\Mozilla Firefox`, false},
-	},
-	"darwin": {
-		{"/Applications/Firefox.app/Contents/Resources/distribution/policies.json", "/Applications/Firefox.app", false},
-	},
-}
-
-func osTable(env policy.Env) string {
-	switch env.OS {
-	case "windows", "darwin":
-		return env.OS
-	}
-	return "linux"
-}
-
 // ManifestFile is the manifest's file name: the host name, as the browsers
 // require on Linux and macOS. On Windows both families' manifests sit beside
 // the binary, so the family is part of the name.
-func ManifestFile(env policy.Env, b policy.Browser) string {
-	if osTable(env) == "windows" {
+func ManifestFile(env machine.Env, b machine.Browser) string {
+	if env.Table() == "windows" {
 		if b.IsFirefox() {
 			return policy.HostName + ".firefox.json"
 		}
@@ -129,30 +48,40 @@ func ManifestFile(env policy.Env, b policy.Browser) string {
 
 // Registrations returns where browser b must find the host for level, hostPath
 // being the host binary's path on the target system.
-func Registrations(env policy.Env, level Level, b policy.Browser, hostPath string) (Registration, error) {
-	t := osTable(env)
+func Registrations(env machine.Env, level Level, b machine.Browser, hostPath string) (Registration, error) {
+	t := env.Table()
 	if t == "windows" {
 		dir := hostPath[:strings.LastIndexAny(hostPath, `\/`)+1]
-		return Registration{Browser: b, Manifest: dir + ManifestFile(env, b), Keys: windowsKeys[b]}, nil
+		return Registration{Browser: b, Manifest: dir + ManifestFile(env, b), Keys: hostKeys(b)}, nil
 	}
-	dir := manifestDirs[t][level][b]
+	dir := env.Places(b).UserHosts
+	if level == System {
+		dir = env.Places(b).SystemHosts
+	}
 	if dir == "" {
 		return Registration{}, fmt.Errorf("%w: %s at level %s", ErrUnknownBrowser, b, level)
 	}
-	dir = env.Expand(dir)
-	if !env.Absolute(dir) {
-		return Registration{}, fmt.Errorf("%w: home directory unknown", ErrNoPath)
+	dir, err := env.Resolve(dir)
+	if err != nil {
+		return Registration{}, fmt.Errorf("%w: %w", ErrNoPath, err)
 	}
 	return Registration{Browser: b, Manifest: path.Join(dir, ManifestFile(env, b))}, nil
 }
 
+// hostKeys is where Windows browsers look for our manifest: their native
+// messaging keys (machine.Places.HostKeys), each with a sub-key named after the host.
+func hostKeys(b machine.Browser) []string {
+	var keys []string
+	for _, k := range machine.PlacesOf("windows", b).HostKeys {
+		keys = append(keys, k+`\`+policy.HostName)
+	}
+	return keys
+}
+
 // RecordPath returns the install record's path on the target system.
-func RecordPath(env policy.Env, level Level) (string, error) {
-	for _, p := range recordPaths[osTable(env)][level] {
-		if strings.Contains(p, "${XDG_STATE_HOME}") && (env.Getenv == nil || env.Getenv("XDG_STATE_HOME") == "") {
-			continue
-		}
-		if p = env.Expand(p); env.Absolute(p) {
+func RecordPath(env machine.Env, level Level) (string, error) {
+	for _, p := range recordPaths[env.Table()][level] {
+		if p, err := env.Resolve(p); err == nil { // an unset XDG_STATE_HOME: the next one
 			return p, nil
 		}
 	}

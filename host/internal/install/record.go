@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -43,13 +44,13 @@ type FileEntry struct {
 // JSONKey, for a JSON dictionary value (ExtensionSettings), is the entry that
 // is ours inside it. CreatedKey means the whole key is ours (a host key).
 type RegEntry struct {
-	Hive       policy.Hive `json:"hive"`
-	Key        string      `json:"key"`
-	Name       string      `json:"name"`
-	Ours       RegValue    `json:"ours"`
-	Prev       *RegValue   `json:"prev,omitempty"`
-	JSONKey    string      `json:"json_key,omitempty"`
-	CreatedKey bool        `json:"created_key,omitempty"`
+	Hive       machine.Hive      `json:"hive"`
+	Key        string            `json:"key"`
+	Name       string            `json:"name"`
+	Ours       machine.RegValue  `json:"ours"`
+	Prev       *machine.RegValue `json:"prev,omitempty"`
+	JSONKey    string            `json:"json_key,omitempty"`
+	CreatedKey bool              `json:"created_key,omitempty"`
 }
 
 const recordVersion = 1
@@ -86,7 +87,7 @@ func (r *Record) addFile(e FileEntry) {
 	r.Files = append(r.Files, e)
 }
 
-func (r *Record) reg(h policy.Hive, key, name string) *RegEntry {
+func (r *Record) reg(h machine.Hive, key, name string) *RegEntry {
 	for i := range r.Reg {
 		if e := &r.Reg[i]; e.Hive == h && e.Key == key && e.Name == name {
 			return e

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // What a system install trusts, and how it checks it.
@@ -176,7 +176,7 @@ const maxFirefoxPolicy = 4 << 20
 // binary p (a path of the target system) nor replace it through a folder above
 // it, else an *UnsafePathError wrapping ErrUnsafeHost that says what to do.
 // A missing binary is refused: nothing can be vouched for.
-func CheckHostBinary(env policy.Env, p string) error {
+func CheckHostBinary(env machine.Env, p string) error {
 	err := checkHostBinary(env, p)
 	var ue *UnsafePathError
 	if errors.As(err, &ue) && ue.Fix == "" {

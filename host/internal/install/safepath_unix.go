@@ -13,18 +13,19 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
 // trustedOwner: root, or under a --root sandbox the user running the command.
-func trustedOwner(env policy.Env, uid uint32) bool {
+func trustedOwner(env machine.Env, uid uint32) bool {
 	return uid == 0 || env.Root != "" && int(uid) == os.Geteuid()
 }
 
 // checkMode applies the rule to one folder or file: owned by the
 // administrator, and writable by group or others only when not strict and the
 // sticky bit is set (others can then add entries, not replace ours).
-func checkMode(env policy.Env, uid, mode uint32, strict bool) (reason, detail string) {
+func checkMode(env machine.Env, uid, mode uint32, strict bool) (reason, detail string) {
 	if !trustedOwner(env, uid) {
 		return ReasonOwner, fmt.Sprintf("owned by uid %d, not root", uid)
 	}
@@ -64,7 +65,7 @@ func classify(dirfd int, name string, err error) (reason, detail string) {
 // too) with checkMode. Components from index strict on are checked strictly;
 // from index create on, missing ones are created with mode 0755 and returned
 // as target paths. A missing component before create wraps fs.ErrNotExist.
-func walk(env policy.Env, target string, names []string, strict, create int, kind error) (fd int, created []string, err error) {
+func walk(env machine.Env, target string, names []string, strict, create int, kind error) (fd int, created []string, err error) {
 	start := env.Root
 	if start == "" {
 		start = "/"
@@ -129,7 +130,7 @@ func walk(env policy.Env, target string, names []string, strict, create int, kin
 }
 
 // openSecured opens spec.Path for a system install (see safepath.go).
-func openSecured(env policy.Env, spec folderSpec) (securedFolder, []string, error) {
+func openSecured(env machine.Env, spec folderSpec) (securedFolder, []string, error) {
 	names, ok := components(spec.Path)
 	if !ok {
 		return nil, nil, &UnsafePathError{Err: ErrUnsafeFolder, Path: spec.Path, Reason: ReasonLink, Detail: `".." in the path`}
@@ -143,7 +144,7 @@ func openSecured(env policy.Env, spec folderSpec) (securedFolder, []string, erro
 
 type unixFolder struct {
 	fd    int
-	env   policy.Env
+	env   machine.Env
 	path  string
 	depth int
 }
@@ -223,7 +224,7 @@ func (d *unixFolder) Remove(name string) error {
 func (d *unixFolder) Close() error { return unix.Close(d.fd) }
 
 // checkHostBinary: see CheckHostBinary.
-func checkHostBinary(env policy.Env, p string) error {
+func checkHostBinary(env machine.Env, p string) error {
 	names, ok := components(p)
 	if !ok || len(names) == 0 {
 		return &UnsafePathError{Err: ErrUnsafeHost, Path: p, Reason: ReasonNotFile, Detail: "not a plain absolute path"}

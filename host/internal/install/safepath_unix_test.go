@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // These tests run against real files under a temporary root. Those that need
@@ -25,19 +25,19 @@ const (
 	adminFF     = `{"policies":{"DisableTelemetry":true}}`
 )
 
-func firefoxEnv(t *testing.T) policy.Env {
+func firefoxEnv(t *testing.T) machine.Env {
 	t.Helper()
 	env := linuxEnv(t)
 	touch(t, env, "/usr/lib/firefox-esr/firefox-esr", "")
 	return env
 }
 
-func firefoxPolicies(env policy.Env, log *bytes.Buffer) Options {
+func firefoxPolicies(env machine.Env, log *bytes.Buffer) Options {
 	if log == nil {
 		log = new(bytes.Buffer)
 	}
 	return Options{Env: env, Level: System, HostPath: hostPath, Policies: true, NoManifests: true,
-		Browsers: []policy.Browser{policy.Firefox}, Log: log}
+		Browsers: []machine.Browser{machine.Firefox}, Log: log}
 }
 
 func wantUnsafe(t *testing.T, err, kind error, path, reason string) *UnsafePathError {

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -24,7 +25,7 @@ import (
 
 // startOf returns where the walk of target path p starts: Env.Root, or the
 // volume root of p.
-func startOf(env policy.Env, p string) string {
+func startOf(env machine.Env, p string) string {
 	if env.Root != "" {
 		return env.Root
 	}
@@ -32,7 +33,7 @@ func startOf(env policy.Env, p string) string {
 }
 
 // sandboxSID is the running user's SID under a --root sandbox, else "".
-func sandboxSID(env policy.Env) string {
+func sandboxSID(env machine.Env) string {
 	if env.Root == "" {
 		return ""
 	}
@@ -93,7 +94,7 @@ func windowsFix(reason, p string) string {
 }
 
 // walk checks the start and each folder of names; see the Unix walk.
-func walk(env policy.Env, target string, names []string, strict, create int, kind error) (string, []string, error) {
+func walk(env machine.Env, target string, names []string, strict, create int, kind error) (string, []string, error) {
 	trusted := sandboxSID(env)
 	local := startOf(env, target)
 	var created []string
@@ -140,7 +141,7 @@ func walk(env policy.Env, target string, names []string, strict, create int, kin
 	return local, created, nil
 }
 
-func openSecured(env policy.Env, spec folderSpec) (securedFolder, []string, error) {
+func openSecured(env machine.Env, spec folderSpec) (securedFolder, []string, error) {
 	names, ok := components(spec.Path)
 	if !ok {
 		return nil, nil, &UnsafePathError{Err: ErrUnsafeFolder, Path: spec.Path, Reason: ReasonLink, Detail: `".." in the path`}
@@ -221,7 +222,7 @@ func (d *winFolder) Remove(name string) error {
 
 func (d *winFolder) Close() error { return nil }
 
-func checkHostBinary(env policy.Env, p string) error {
+func checkHostBinary(env machine.Env, p string) error {
 	names, ok := components(p)
 	if !ok || len(names) == 0 {
 		return &UnsafePathError{Err: ErrUnsafeHost, Path: p, Reason: ReasonNotFile, Detail: "not a plain absolute path"}

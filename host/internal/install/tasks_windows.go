@@ -22,7 +22,11 @@ func schtasksPath() string {
 func run(args ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, schtasksPath(), args...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, schtasksPath(), args...)
+	// Once schtasks exits, stop waiting for its output: a process it started may keep the
+	// pipe open (seen under Wine, where doctor then hung for good in TaskInstalled).
+	cmd.WaitDelay = 2 * time.Second
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("schtasks %s: %w: %s", args[0], err, strings.TrimSpace(string(out)))
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -42,16 +43,16 @@ func Templates() map[string][]byte {
 
 func templates() map[string][]byte {
 	t := map[string][]byte{}
-	t["host/linux/chromium/"+policy.HostName+".json"] = NewManifest(policy.Chromium, LinuxHostPath, nil).Encode()
-	t["host/linux/firefox/"+policy.HostName+".json"] = NewManifest(policy.Firefox, LinuxHostPath, nil).Encode()
-	t["host/windows/"+policy.HostName+".chromium.json"] = NewManifest(policy.Chrome, WindowsHostPath, nil).Encode()
-	t["host/windows/"+policy.HostName+".firefox.json"] = NewManifest(policy.Firefox, WindowsHostPath, nil).Encode()
-	t["host/macos/chromium/"+policy.HostName+".json"] = NewManifest(policy.Chrome, DarwinHostPath, nil).Encode()
-	t["host/macos/firefox/"+policy.HostName+".json"] = NewManifest(policy.Firefox, DarwinHostPath, nil).Encode()
+	t["host/linux/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chromium, LinuxHostPath, nil).Encode()
+	t["host/linux/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, LinuxHostPath, nil).Encode()
+	t["host/windows/"+policy.HostName+".chromium.json"] = NewManifest(machine.Chrome, WindowsHostPath, nil).Encode()
+	t["host/windows/"+policy.HostName+".firefox.json"] = NewManifest(machine.Firefox, WindowsHostPath, nil).Encode()
+	t["host/macos/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chrome, DarwinHostPath, nil).Encode()
+	t["host/macos/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, DarwinHostPath, nil).Encode()
 	p := policy.Params{}
-	t["policies/linux/chrome-chromium-brave/"+policy.PolicyFileName] = indentJSON(policy.Values(policy.Chrome, p))
-	t["policies/linux/edge/"+policy.PolicyFileName] = indentJSON(policy.Values(policy.Edge, p))
-	t["policies/firefox/policies.json"] = indentJSON(map[string]any{policy.FirefoxPolicyKey: policy.Values(policy.Firefox, p)})
+	t["policies/linux/chrome-chromium-brave/"+policy.PolicyFileName] = indentJSON(policy.Values(machine.Chrome, p))
+	t["policies/linux/edge/"+policy.PolicyFileName] = indentJSON(policy.Values(machine.Edge, p))
+	t["policies/firefox/policies.json"] = indentJSON(map[string]any{policy.FirefoxPolicyKey: policy.Values(machine.Firefox, p)})
 	t["windows/register-host.reg"] = hostReg()
 	t["windows/policies.reg"] = policiesReg(p)
 	t["macos/fr.tablerase.policies.mobileconfig"] = mobileconfig(p)
@@ -71,9 +72,9 @@ func regEscape(s string) string {
 func hostReg() []byte {
 	var b strings.Builder
 	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Registers the Table rase host for every user (what the MSI does).\r\n")
-	env := policy.Env{OS: "windows"}
+	env := machine.Env{OS: "windows"}
 	seen := map[string]bool{}
-	for _, br := range policy.All {
+	for _, br := range machine.All {
 		r, _ := Registrations(env, System, br, WindowsHostPath)
 		for _, k := range r.Keys {
 			if seen[k] {
@@ -89,8 +90,8 @@ func hostReg() []byte {
 func policiesReg(p policy.Params) []byte {
 	var b strings.Builder
 	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Table rase browser policies (what `tablerase install --policies` and the MSI Policies feature set).\r\n; Importing this file REPLACES ExtensionSettings; install merges it instead.\r\n")
-	for _, br := range []policy.Browser{policy.Chrome, policy.Edge, policy.Brave, policy.Chromium} {
-		key := policy.RegistryPolicyKeys[br]
+	for _, br := range []machine.Browser{machine.Chrome, machine.Edge, machine.Brave, machine.Chromium} {
+		key := machine.PlacesOf("windows", br).PolicyKey
 		vals := policy.Values(br, p)
 		fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s]\r\n", key)
 		var lists []string
@@ -151,12 +152,12 @@ func plist(b *strings.Builder, v any, indent string) {
 // edits it should generate their own.
 func mobileconfig(p policy.Params) []byte {
 	payloads := []any{}
-	uuids := map[policy.Browser]string{
-		policy.Chrome: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E01", policy.Edge: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E02",
-		policy.Brave: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E03", policy.Chromium: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E04",
-		policy.Firefox: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E05",
+	uuids := map[machine.Browser]string{
+		machine.Chrome: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E01", machine.Edge: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E02",
+		machine.Brave: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E03", machine.Chromium: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E04",
+		machine.Firefox: "6F0B3C1E-1D2A-4E4B-9C11-0A1B2C3D4E05",
 	}
-	for _, br := range policy.All {
+	for _, br := range machine.All {
 		d := map[string]any{}
 		if br.IsFirefox() {
 			d["EnterprisePoliciesEnabled"] = true
@@ -166,7 +167,7 @@ func mobileconfig(p policy.Params) []byte {
 				d[k] = v
 			}
 		}
-		d["PayloadType"] = policy.PlistDomains[br]
+		d["PayloadType"] = machine.PlacesOf("darwin", br).PlistDomain
 		d["PayloadIdentifier"] = "fr.tablerase.policies." + string(br)
 		d["PayloadUUID"] = uuids[br]
 		d["PayloadVersion"] = float64(1)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -161,7 +162,7 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 	if err != nil {
 		return err
 	}
-	out, empty, err := policy.UnmergeFirefox(old, policy.Values(policy.Firefox, r.o.Params), edit)
+	out, empty, err := policy.UnmergeFirefox(old, policy.Values(machine.Firefox, r.o.Params), edit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -178,9 +179,11 @@ func (r *runner) unmergeFirefox(path string, edit policy.FirefoxEdit, created bo
 // firefoxFolderOf returns the Firefox folder of a recorded policies.json:
 // from the layout table, else (a record from another layout) its own folder.
 func (r *runner) firefoxFolderOf(path string) string {
-	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
-		if r.o.Env.Expand(f.File) == path {
-			return r.o.Env.Expand(f.Folder)
+	for _, f := range r.o.Env.FirefoxPolicyFiles() {
+		file, err1 := r.o.Env.Resolve(f.File)
+		folder, err2 := r.o.Env.Resolve(f.Folder)
+		if err1 == nil && err2 == nil && file == path {
+			return folder
 		}
 	}
 	return targetPath(path, len(mustComponents(path))-1)
@@ -237,7 +240,7 @@ func (r *runner) undoReg(e RegEntry) error {
 func (r *runner) recompute(ctx context.Context) []error {
 	var errs []error
 	h := hiveFor(r.o.Level)
-	for _, b := range policy.All {
+	for _, b := range machine.All {
 		if err := ctx.Err(); err != nil {
 			return append(errs, err)
 		}
@@ -253,8 +256,8 @@ func (r *runner) recompute(ctx context.Context) []error {
 				errs = appendErr(errs, r.undoReg(RegEntry{Hive: h, Key: k, Ours: cur, CreatedKey: true}))
 			}
 		}
-		if r.o.Level == System && !b.IsFirefox() && !r.windows() && osTable(r.o.Env) == "linux" {
-			errs = appendErr(errs, r.removeFile(pathpkg.Join(policy.ChromiumPolicyDirs[b][0], policy.PolicyFileName)))
+		if r.o.Level == System && !b.IsFirefox() && !r.windows() && r.o.Env.Table() == "linux" {
+			errs = appendErr(errs, r.removeFile(pathpkg.Join(machine.PlacesOf("linux", b).PolicyDirs[0], policy.PolicyFileName)))
 		}
 	}
 	if files, err := HookFiles(r.o.Env, r.o.Level, r.o.HostPath); err == nil && !r.o.NoManifests {
@@ -263,8 +266,8 @@ func (r *runner) recompute(ctx context.Context) []error {
 		}
 	}
 	if r.o.Level == System {
-		for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
-			if file := r.o.Env.Expand(f.File); r.o.Env.Absolute(file) {
+		for _, f := range r.o.Env.FirefoxPolicyFiles() {
+			if file, err := r.o.Env.Resolve(f.File); err == nil {
 				errs = appendErr(errs, r.unmergeFirefox(file, policy.FirefoxEdit{}, false))
 			}
 		}

@@ -10,17 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
 const winHost = `C:\Program Files\TableRase\tablerase.exe`
 
-func windowsEnv(t *testing.T) policy.Env {
+func windowsEnv(t *testing.T) machine.Env {
 	root := testenv.TempDir(t)
 	vars := map[string]string{"ProgramFiles": `C:\Program Files`, "ProgramFiles(x86)": `C:\Program Files (x86)`,
 		"LOCALAPPDATA": `C:\Users\aidant\AppData\Local`, "ProgramData": `C:\ProgramData`}
-	env := policy.Env{OS: "windows", Root: root, Home: `C:\Users\aidant`, Getenv: func(k string) string { return vars[k] }}
+	env := machine.Env{OS: "windows", Root: root, Home: `C:\Users\aidant`, Getenv: func(k string) string { return vars[k] }}
 	touch(t, env, winHost, "") // install --system refuses a missing host binary
 	return env
 }
@@ -36,7 +37,7 @@ func cloneReg(f fakeRegistry) fakeRegistry {
 func TestWindowsEdgeGetsBothKeysWithBackslashPath(t *testing.T) {
 	env := windowsEnv(t)
 	reg := fakeRegistry{}
-	o := Options{Env: env, Level: System, HostPath: winHost, Registry: reg, Browsers: []policy.Browser{policy.Edge}}
+	o := Options{Env: env, Level: System, HostPath: winHost, Registry: reg, Browsers: []machine.Browser{machine.Edge}}
 	if _, err := Install(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestWindowsUserLevelUsesHKCU(t *testing.T) {
 	env := windowsEnv(t)
 	reg := fakeRegistry{}
 	host := `C:\Users\aidant\AppData\Local\TableRase\tablerase.exe`
-	o := Options{Env: env, Level: User, HostPath: host, Registry: reg, Browsers: []policy.Browser{policy.Firefox}}
+	o := Options{Env: env, Level: User, HostPath: host, Registry: reg, Browsers: []machine.Browser{machine.Firefox}}
 	if _, err := Install(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestWindowsPoliciesKeepAdminValues(t *testing.T) {
 		`HKLM\` + pol + `\NativeMessagingAllowlist`: {"1": sz("com.example.other")},
 	}
 	orig := cloneReg(reg)
-	o := Options{Env: env, Level: System, HostPath: winHost, Registry: reg, Policies: true, Browsers: []policy.Browser{policy.Chrome}}
+	o := Options{Env: env, Level: System, HostPath: winHost, Registry: reg, Policies: true, Browsers: []machine.Browser{machine.Chrome}}
 	for range 2 {
 		if _, err := Install(context.Background(), o); err != nil {
 			t.Fatal(err)
@@ -117,8 +118,8 @@ func TestWindowsPoliciesKeepAdminValues(t *testing.T) {
 	}
 	// The report reads what install wrote, through the same conversion as Windows.
 	src := policy.RegistrySource{Reg: readerOf(reg)}
-	vals, _ := src.Policies(context.Background(), policy.Chrome)
-	if r := policy.Evaluate(policy.Chrome, vals); r.Private != policy.PrivateProfile || !r.Checks[policy.CheckExtension] {
+	vals, _ := src.Policies(context.Background(), machine.Chrome)
+	if r := policy.Evaluate(machine.Chrome, vals); r.Private != policy.PrivateProfile || !r.Checks[policy.CheckExtension] {
 		t.Errorf("report after install = %+v", r)
 	}
 	if _, err := Uninstall(context.Background(), o); err != nil {
@@ -139,12 +140,12 @@ func TestWindowsPoliciesKeepAdminValues(t *testing.T) {
 // readerOf exposes the fake as a policy.RegistryReader.
 type readerOf fakeRegistry
 
-func (r readerOf) ReadTree(_ context.Context, h policy.Hive, path string) (policy.RegKey, error) {
+func (r readerOf) ReadTree(_ context.Context, h machine.Hive, path string) (machine.RegKey, error) {
 	prefix := string(h) + `\` + path
 	if _, ok := r[prefix]; !ok {
-		return policy.RegKey{}, policy.ErrNoKey
+		return machine.RegKey{}, machine.ErrNoKey
 	}
-	conv := func(vals map[string]RegValue) map[string]any {
+	conv := func(vals map[string]machine.RegValue) map[string]any {
 		out := map[string]any{}
 		for n, v := range vals {
 			if v.Kind == "dword" {
@@ -155,10 +156,10 @@ func (r readerOf) ReadTree(_ context.Context, h policy.Hive, path string) (polic
 		}
 		return out
 	}
-	k := policy.RegKey{Values: conv(r[prefix]), Subkeys: map[string]policy.RegKey{}}
+	k := machine.RegKey{Values: conv(r[prefix]), Subkeys: map[string]machine.RegKey{}}
 	for name, vals := range r {
 		if sub, ok := strings.CutPrefix(name, prefix+`\`); ok && !strings.Contains(sub, `\`) {
-			k.Subkeys[sub] = policy.RegKey{Values: conv(vals)}
+			k.Subkeys[sub] = machine.RegKey{Values: conv(vals)}
 		}
 	}
 	return k, nil

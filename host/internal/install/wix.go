@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
 )
 
@@ -32,8 +33,8 @@ func wixPolicies(p policy.Params) []byte {
   <Fragment>
     <ComponentGroup Id="PolicyComponents" Directory="INSTALLDIR">
 `)
-	for _, br := range policy.All {
-		key := policy.RegistryPolicyKeys[br]
+	for _, br := range machine.All {
+		key := machine.PlacesOf("windows", br).PolicyKey
 		vals := policy.Values(br, p)
 		id := "Policies_" + string(br)
 		fmt.Fprintf(&b, "      <Component Id=%q Guid=%q Win64=\"yes\">\n", id, WixGUID(id))

@@ -10,8 +10,8 @@
 //
 //   - The browsers' own stores are read the way each browser reads them: JSON
 //     files of the Chromium managed folders and Firefox's policies.json on
-//     Linux; HKLM then HKCU SOFTWARE\Policies\… on Windows (through the
-//     RegistryReader interface, so the conversion from registry values is
+//     Linux; HKLM then HKCU SOFTWARE\Policies\… on Windows (through
+//     machine.RegistryReader, so the conversion from registry values is
 //     portable code tested with a fake); configuration profiles materialised
 //     in /Library/Managed Preferences on macOS, converted with plutil rather
 //     than parsed by a plist library. "Recommended" policies are not counted:
@@ -28,7 +28,8 @@
 //     entries and records what it replaced; UnmergeFirefox takes back only
 //     entries that still hold our value. A file we cannot parse is an error,
 //     never overwritten.
-//   - Paths go through Env, which carries the OS table to use, a root prefix
-//     (tests, package builds) and the environment; the running OS only picks
-//     the defaults (os_*.go), so every OS's tables are tested on any OS.
+//   - Where each browser keeps its policies (folders, registry keys, plist
+//     domains, Firefox's policies.json files) is package machine's table;
+//     paths go through machine.Env (OS table, root prefix for tests and
+//     package builds, environment), so every OS's layout is tested on any OS.
 package policy

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // macOS delivers policies as configuration profiles, which the system writes to
@@ -14,23 +16,11 @@ import (
 // /Library/Managed Preferences/<user>/<domain>.plist (user). Those are binary
 // plists: we let plutil convert them to JSON rather than carry a plist parser.
 
-// ManagedPrefsDir is where macOS materialises configuration profiles.
-const ManagedPrefsDir = "/Library/Managed Preferences"
-
-// PlistDomains names each browser's preference domain.
-var PlistDomains = map[Browser]string{
-	Chrome:   "com.google.Chrome",
-	Chromium: "org.chromium.Chromium",
-	Edge:     "com.microsoft.Edge",
-	Brave:    "com.brave.Browser",
-	Firefox:  "org.mozilla.firefox",
-}
-
 // PlistSource reads managed preferences; Convert turns one plist file into JSON
 // (plutil -convert json -o - FILE on a Mac). User is the login name for the
 // per-user folder ("" skips it).
 type PlistSource struct {
-	Env     Env
+	Env     machine.Env
 	User    string
 	Convert func(ctx context.Context, path string) ([]byte, error)
 	// Files is also read for Firefox (policies.json in the app bundle).
@@ -38,14 +28,14 @@ type PlistSource struct {
 }
 
 // Policies implements Source.
-func (s PlistSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s PlistSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
-	dirs := []string{ManagedPrefsDir}
+	dirs := []string{machine.ManagedPrefsDir}
 	if s.User != "" {
-		dirs = append(dirs, filepath.Join(ManagedPrefsDir, s.User))
+		dirs = append(dirs, filepath.Join(machine.ManagedPrefsDir, s.User))
 	}
 	for _, d := range dirs {
-		p := s.Env.Path(filepath.Join(d, PlistDomains[b]+".plist"))
+		p := s.Env.Path(filepath.Join(d, machine.PlacesOf("darwin", b).PlistDomain+".plist"))
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -77,22 +67,19 @@ func (s PlistSource) Policies(ctx context.Context, b Browser) (map[string]any, e
 	return out, nil
 }
 
-// pathsSource reads Firefox's policies.json from explicit files (Windows and
-// macOS keep it in the distribution folder beside the binary).
-type pathsSource struct {
-	Env   Env
-	Files []string
-}
+// pathsSource reads Firefox's policies.json files of env's OS (on Windows and
+// macOS the distribution folder beside the binary).
+type pathsSource struct{ Env machine.Env }
 
-func (s pathsSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s pathsSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if !b.IsFirefox() {
 		return out, nil
 	}
-	for _, f := range s.Files {
-		f = s.Env.Expand(f)
-		if !s.Env.Absolute(f) {
-			continue
+	for _, pf := range s.Env.FirefoxPolicyFiles() {
+		f, err := s.Env.Resolve(pf.File)
+		if err != nil {
+			continue // say %ProgramFiles(x86)% on a 32-bit Windows
 		}
 		m, err := readJSONFile(s.Env.Path(f))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -105,10 +92,4 @@ func (s pathsSource) Policies(ctx context.Context, b Browser) (map[string]any, e
 		mergeMissing(out, pol)
 	}
 	return out, nil
-}
-
-// FirefoxDistributionFiles lists policies.json beside Firefox on Windows and macOS.
-var FirefoxDistributionFiles = map[string][]string{
-	"windows": {`%ProgramFiles%\Mozilla Firefox\distribution\policies.json`, `%ProgramFiles(x86)%\Mozilla Firefox\distribution\policies.json`},
-	"darwin":  {"/Applications/Firefox.app/Contents/Resources/distribution/policies.json"},
 }

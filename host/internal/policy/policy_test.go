@@ -9,12 +9,13 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
-func env(t *testing.T, files map[string]string) Env {
+func env(t *testing.T, files map[string]string) machine.Env {
 	t.Helper()
-	e := Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := machine.Env{OS: "linux", Root: testenv.TempDir(t), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for p, c := range files {
 		full := e.Path(p)
 		os.MkdirAll(filepath.Dir(full), 0o755)
@@ -31,8 +32,8 @@ func TestReportShape(t *testing.T) {
 	data, _ := json.Marshal(r)
 	var got map[string]map[string]map[string]any
 	json.Unmarshal(data, &got)
-	if len(got["browsers"]) != len(All) {
-		t.Fatalf("report lists %d browsers, want all %d: %s", len(got["browsers"]), len(All), data)
+	if len(got["browsers"]) != len(machine.All) {
+		t.Fatalf("report lists %d browsers, want all %d: %s", len(got["browsers"]), len(machine.All), data)
 	}
 	ch := got["browsers"]["chromium"]
 	if ch["present"] != true || ch["private"] != "none" || ch["checks"].(map[string]any)["history_disabled"] != false {
@@ -54,7 +55,7 @@ func TestChromiumPrivateProfileAcrossFiles(t *testing.T) {
 		"/etc/opt/chrome/policies/managed/b.json":     `{"AutofillAddressEnabled":false,"AutofillCreditCardEnabled":false,"SyncDisabled":true,"SavingBrowserHistoryDisabled":false}`,
 		"/etc/opt/chrome/policies/recommended/c.json": `{"IncognitoModeAvailability":2}`,
 	})
-	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Chrome]
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[machine.Chrome]
 	if r.Private != PrivateProfile {
 		t.Errorf("private = %s, want private_profile (%v)", r.Private, r.Checks)
 	}
@@ -65,16 +66,16 @@ func TestChromiumPrivateProfileAcrossFiles(t *testing.T) {
 
 func TestPrivateLevels(t *testing.T) {
 	cases := []struct {
-		b    Browser
+		b    machine.Browser
 		vals string
 		want string
 	}{
-		{Chromium, `{"IncognitoModeAvailability":2}`, PrivateForced},
-		{Edge, `{"IncognitoModeAvailability":2}`, PrivateNone}, // Edge's name is InPrivateModeAvailability
-		{Edge, `{"InPrivateModeAvailability":2}`, PrivateForced},
-		{Chrome, `{"SavingBrowserHistoryDisabled":true,"PasswordManagerEnabled":false,"AutofillAddressEnabled":false,"AutofillCreditCardEnabled":false}`, PrivateNone},
-		{Firefox, `{"PrivateBrowsingModeAvailability":1}`, PrivateNone},
-		{Firefox, `{"PrivateBrowsingModeAvailability":2}`, PrivateForced},
+		{machine.Chromium, `{"IncognitoModeAvailability":2}`, PrivateForced},
+		{machine.Edge, `{"IncognitoModeAvailability":2}`, PrivateNone}, // Edge's name is InPrivateModeAvailability
+		{machine.Edge, `{"InPrivateModeAvailability":2}`, PrivateForced},
+		{machine.Chrome, `{"SavingBrowserHistoryDisabled":true,"PasswordManagerEnabled":false,"AutofillAddressEnabled":false,"AutofillCreditCardEnabled":false}`, PrivateNone},
+		{machine.Firefox, `{"PrivateBrowsingModeAvailability":1}`, PrivateNone},
+		{machine.Firefox, `{"PrivateBrowsingModeAvailability":2}`, PrivateForced},
 	}
 	for _, c := range cases {
 		var v map[string]any
@@ -86,7 +87,7 @@ func TestPrivateLevels(t *testing.T) {
 }
 
 func TestValuesMakeEveryPromiseHold(t *testing.T) {
-	for _, b := range All {
+	for _, b := range machine.All {
 		r := Evaluate(b, Values(b, Params{}))
 		for _, c := range ChecksFor(b) {
 			if c == CheckPrivateWindows && !b.IsFirefox() {
@@ -104,7 +105,7 @@ func TestUnreadableIsPresentWithReason(t *testing.T) {
 		"/usr/bin/firefox":                    "",
 		"/etc/firefox/policies/policies.json": `{"policies": {`,
 	})
-	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Firefox]
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[machine.Firefox]
 	if !r.Present || r.Reason != "invalid" {
 		t.Errorf("report = %+v, want present with reason invalid", r)
 	}
@@ -113,7 +114,7 @@ func TestUnreadableIsPresentWithReason(t *testing.T) {
 			t.Errorf("check %s true for unreadable policies", c)
 		}
 	}
-	r = ReadFrom(context.Background(), e, unsupportedSource{}).Browsers[Firefox]
+	r = ReadFrom(context.Background(), e, unsupportedSource{}).Browsers[machine.Firefox]
 	if r.Reason != "not readable on this system" {
 		t.Errorf("reason = %q", r.Reason)
 	}
@@ -125,16 +126,16 @@ func TestFirefoxFirstFileWins(t *testing.T) {
 		"/etc/firefox/policies/policies.json":             `{"policies":{"PrivateBrowsingModeAvailability":2}}`,
 		"/usr/lib/firefox-esr/distribution/policies.json": `{"policies":{"PrivateBrowsingModeAvailability":0,"PasswordManagerEnabled":false}}`,
 	})
-	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[Firefox]
+	r := ReadFrom(context.Background(), e, FileSource{Env: e}).Browsers[machine.Firefox]
 	if r.Private != PrivateForced || !r.Checks[CheckPasswords] {
 		t.Errorf("report = %+v", r)
 	}
 }
 
 func TestRegistryConversion(t *testing.T) {
-	k := RegKey{
+	k := machine.RegKey{
 		Values: map[string]any{"SyncDisabled": uint64(1), "ExtensionSettings": `{"` + ChromiumID + `":{"installation_mode":"force_installed"}}`},
-		Subkeys: map[string]RegKey{
+		Subkeys: map[string]machine.RegKey{
 			"ClearBrowsingDataOnExitList": {Values: map[string]any{"2": "cookies_and_other_site_data", "1": "browsing_history"}},
 		},
 	}
@@ -142,28 +143,28 @@ func TestRegistryConversion(t *testing.T) {
 	if !reflect.DeepEqual(v["ClearBrowsingDataOnExitList"], []any{"browsing_history", "cookies_and_other_site_data"}) {
 		t.Errorf("list = %v", v["ClearBrowsingDataOnExitList"])
 	}
-	r := Evaluate(Chrome, v)
+	r := Evaluate(machine.Chrome, v)
 	if !r.Checks[CheckSync] || !r.Checks[CheckExtension] || !r.Checks[CheckClearOnExit] {
 		t.Errorf("checks = %v", r.Checks)
 	}
 }
 
-type fakeReg map[Hive]RegKey
+type fakeReg map[machine.Hive]machine.RegKey
 
-func (f fakeReg) ReadTree(_ context.Context, h Hive, _ string) (RegKey, error) {
+func (f fakeReg) ReadTree(_ context.Context, h machine.Hive, _ string) (machine.RegKey, error) {
 	k, ok := f[h]
 	if !ok {
-		return RegKey{}, ErrNoKey
+		return machine.RegKey{}, machine.ErrNoKey
 	}
 	return k, nil
 }
 
 func TestRegistryMachineWinsOverUser(t *testing.T) {
 	src := RegistrySource{Reg: fakeReg{
-		HKLM: {Values: map[string]any{"PasswordManagerEnabled": uint64(0)}},
-		HKCU: {Values: map[string]any{"PasswordManagerEnabled": uint64(1), "SyncDisabled": uint64(1)}},
+		machine.HKLM: {Values: map[string]any{"PasswordManagerEnabled": uint64(0)}},
+		machine.HKCU: {Values: map[string]any{"PasswordManagerEnabled": uint64(1), "SyncDisabled": uint64(1)}},
 	}}
-	v, err := src.Policies(context.Background(), Chrome)
+	v, err := src.Policies(context.Background(), machine.Chrome)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,19 +181,19 @@ func TestPlistSource(t *testing.T) {
 		seen = p
 		return []byte(`{"SyncDisabled":true}`), nil
 	}}
-	v, err := src.Policies(context.Background(), Chrome)
+	v, err := src.Policies(context.Background(), machine.Chrome)
 	if err != nil || v["SyncDisabled"] != true || seen == "" {
 		t.Fatalf("plist: %v %v", v, err)
 	}
 	src.Convert = func(context.Context, string) ([]byte, error) { return nil, errors.New("plutil: date value") }
-	if _, err := src.Policies(context.Background(), Chrome); !errors.Is(err, ErrUnreadable) {
+	if _, err := src.Policies(context.Background(), machine.Chrome); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("err = %v, want ErrUnreadable", err)
 	}
 }
 
 func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 	admin := []byte(`{"policies":{"PasswordManagerEnabled":true,"ExtensionSettings":{"x@y":{"installation_mode":"blocked"}}},"other":1}`)
-	ours := Values(Firefox, Params{XPIURL: "file:///usr/lib/tablerase/tablerase.xpi"})
+	ours := Values(machine.Firefox, Params{XPIURL: "file:///usr/lib/tablerase/tablerase.xpi"})
 	merged, edit, err := MergeFirefox(admin, ours, FirefoxEdit{})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 	if len(pol["ExtensionSettings"].(map[string]any)) != 2 || pol["PasswordManagerEnabled"] != false || doc["other"] != float64(1) {
 		t.Errorf("merged = %s", merged)
 	}
-	back, empty, err := UnmergeFirefox(merged, Values(Firefox, Params{}), edit)
+	back, empty, err := UnmergeFirefox(merged, Values(machine.Firefox, Params{}), edit)
 	if err != nil || empty {
 		t.Fatal(err, empty)
 	}
@@ -218,27 +219,26 @@ func TestFirefoxMergeKeepsAdminAndUndoes(t *testing.T) {
 	}
 }
 
-func TestEnvPathAndExpand(t *testing.T) {
-	e := Env{OS: "windows", Root: "/tmp/r", Getenv: func(k string) string { return map[string]string{"ProgramFiles": `C:\Program Files`}[k] }}
-	if got := e.Path(e.Expand(`%ProgramFiles%\Mozilla Firefox\firefox.exe`)); got != filepath.FromSlash("/tmp/r/Program Files/Mozilla Firefox/firefox.exe") {
-		t.Errorf("path = %s", got)
-	}
-	if e.Absolute(e.Expand(`%LOCALAPPDATA%\x`)) {
-		t.Error("unset variable gave an absolute path")
-	}
-}
-
 // BenchmarkReadFrom measures the policy report that every hello carries.
 func BenchmarkReadFrom(b *testing.B) {
-	e := Env{OS: "linux", Root: testenv.TempDir(b), Home: "/home/aidant", Getenv: func(string) string { return "" }}
+	e := machine.Env{OS: "linux", Root: testenv.TempDir(b), Home: "/home/aidant", Getenv: func(string) string { return "" }}
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/firefox"} {
 		os.MkdirAll(filepath.Dir(e.Path(p)), 0o755)
 		os.WriteFile(e.Path(p), nil, 0o755)
 	}
-	data, _ := json.Marshal(Values(Chromium, Params{}))
+	data, _ := json.Marshal(Values(machine.Chromium, Params{}))
 	os.MkdirAll(e.Path("/etc/chromium/policies/managed"), 0o755)
 	os.WriteFile(e.Path("/etc/chromium/policies/managed/tablerase.json"), data, 0o644)
 	for b.Loop() {
 		ReadFrom(context.Background(), e, FileSource{Env: e})
+	}
+}
+
+// TestRegistryOtherTypesAreNotPolicies: a value of a type no browser reads (REG_BINARY) is left
+// out, as the browsers leave it out.
+func TestRegistryOtherTypesAreNotPolicies(t *testing.T) {
+	v := FromRegistry(machine.RegKey{Values: map[string]any{"SyncDisabled": machine.RegOther{Type: 3}, "X": uint64(1)}}, false)
+	if _, ok := v["SyncDisabled"]; ok || v["X"] != float64(1) {
+		t.Errorf("FromRegistry = %v, want only X", v)
 	}
 }

@@ -7,61 +7,28 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Windows keeps policies in the registry: HKLM\SOFTWARE\Policies\<vendor>
 // (enforced for the machine) then HKCU (the user). The reading logic is here,
 // portable and tested with a fake; registry_windows.go only walks keys.
 
-// RegistryPolicyKeys lists each browser's policy key under HKLM and HKCU.
-var RegistryPolicyKeys = map[Browser]string{
-	Chrome:   `SOFTWARE\Policies\Google\Chrome`,
-	Chromium: `SOFTWARE\Policies\Chromium`,
-	Edge:     `SOFTWARE\Policies\Microsoft\Edge`,
-	Brave:    `SOFTWARE\Policies\BraveSoftware\Brave`,
-	Firefox:  `SOFTWARE\Policies\Mozilla\Firefox`,
-}
-
-// Hive names a registry root.
-type Hive string
-
-// The two hives policies live in.
-const (
-	HKLM Hive = "HKLM"
-	HKCU Hive = "HKCU"
-)
-
-// RegKey is the content of one registry key: its values (uint64 for DWORD and
-// QWORD, string for SZ and EXPAND_SZ, []string for MULTI_SZ) and its subkeys.
-type RegKey struct {
-	Values  map[string]any
-	Subkeys map[string]RegKey
-}
-
-// ErrNoKey is returned by a RegistryReader for a key that does not exist.
-var ErrNoKey = errors.New("policy: registry key not found")
-
-// RegistryReader reads one key and all its subkeys from the 64-bit view.
-// ReadTree must return an error wrapping ErrNoKey when the key does not exist,
-// read nothing else, and stop when ctx is done.
-type RegistryReader interface {
-	ReadTree(ctx context.Context, hive Hive, path string) (RegKey, error)
-}
-
 // RegistrySource reads browser policies through a RegistryReader.
 type RegistrySource struct {
-	Reg RegistryReader
+	Reg machine.RegistryReader
 	// Files, when set, is also read (Firefox's distribution policies.json);
 	// registry policies win over the file.
 	Files Source
 }
 
 // Policies implements Source: HKLM first, then HKCU for names HKLM does not set.
-func (s RegistrySource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s RegistrySource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
-	for _, h := range []Hive{HKLM, HKCU} {
-		k, err := s.Reg.ReadTree(ctx, h, RegistryPolicyKeys[b])
-		if errors.Is(err, ErrNoKey) {
+	for _, h := range []machine.Hive{machine.HKLM, machine.HKCU} {
+		k, err := s.Reg.ReadTree(ctx, h, machine.PlacesOf("windows", b).PolicyKey)
+		if errors.Is(err, machine.ErrNoKey) {
 			continue
 		}
 		if err != nil {
@@ -84,10 +51,12 @@ func (s RegistrySource) Policies(ctx context.Context, b Browser) (map[string]any
 // ExtensionSettings, Firefox's JSON-valued policies) is parsed, and a subkey
 // whose value names are 1, 2, 3… is a list (ExtensionInstallForcelist). Other
 // subkeys are dictionaries (Firefox writes nested policies as subkeys).
-func FromRegistry(k RegKey, firefox bool) map[string]any {
+func FromRegistry(k machine.RegKey, firefox bool) map[string]any {
 	out := map[string]any{}
 	for name, v := range k.Values {
-		out[name] = regValue(v)
+		if _, other := v.(machine.RegOther); !other { // a type no browser reads
+			out[name] = regValue(v)
+		}
 	}
 	for name, sub := range k.Subkeys {
 		if l, ok := asList(sub); ok {
@@ -124,7 +93,7 @@ func regValue(v any) any {
 	return v
 }
 
-func asList(k RegKey) ([]any, bool) {
+func asList(k machine.RegKey) ([]any, bool) {
 	if len(k.Subkeys) > 0 || len(k.Values) == 0 {
 		return nil, false
 	}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Report is the policy part of hello's result (shared contract):
 // {"browsers":{"chrome":{"present":true,"private":"private_profile","checks":{…}}}}.
 type Report struct {
-	Browsers map[Browser]BrowserReport `json:"browsers"`
+	Browsers map[machine.Browser]BrowserReport `json:"browsers"`
 }
 
 // BrowserReport says which privacy promises hold for one browser.
@@ -43,7 +45,7 @@ const (
 // ChecksFor lists the checks reported for b. The Chromium family has no
 // extension_in_private: no policy can grant it (DESIGN.md), so reporting it
 // would only be a permanent red mark.
-func ChecksFor(b Browser) []string {
+func ChecksFor(b machine.Browser) []string {
 	c := []string{CheckHistory, CheckPasswords, CheckAutofill, CheckSync, CheckClearOnExit, CheckExtension, CheckPrivateWindows}
 	if b.IsFirefox() {
 		c = append(c, CheckExtInPrivate)
@@ -58,16 +60,16 @@ const ReadTimeout = 3 * time.Second
 // It never fails: a browser whose policies cannot be read is reported present,
 // every check false, with a reason.
 func Read(ctx context.Context) Report {
-	env := NativeEnv()
+	env := machine.NativeEnv()
 	return ReadFrom(ctx, env, NativeSource(env))
 }
 
 // ReadFrom is Read with an explicit environment and policy source.
-func ReadFrom(ctx context.Context, env Env, src Source) Report {
+func ReadFrom(ctx context.Context, env machine.Env, src Source) Report {
 	ctx, cancel := context.WithTimeout(ctx, ReadTimeout)
 	defer cancel()
-	r := Report{Browsers: make(map[Browser]BrowserReport, len(All))}
-	for _, b := range All {
+	r := Report{Browsers: make(map[machine.Browser]BrowserReport, len(machine.All))}
+	for _, b := range machine.All {
 		if !env.Present(b) {
 			r.Browsers[b] = BrowserReport{Private: PrivateNone, Checks: map[string]bool{}}
 			continue
@@ -101,7 +103,7 @@ func reason(err error) string {
 // Evaluate turns the effective policies of a present browser into its report.
 // vals holds JSON-like values (bool, float64, string, []any, map[string]any);
 // registry DWORDs arrive as float64 and count as booleans when 0 or 1.
-func Evaluate(b Browser, vals map[string]any) BrowserReport {
+func Evaluate(b machine.Browser, vals map[string]any) BrowserReport {
 	c := map[string]bool{}
 	if b.IsFirefox() {
 		forced := num(vals["PrivateBrowsingModeAvailability"]) == 2
@@ -121,7 +123,7 @@ func Evaluate(b Browser, vals map[string]any) BrowserReport {
 		return BrowserReport{Present: true, Private: p, Checks: c}
 	}
 	incognito := "IncognitoModeAvailability"
-	if b == Edge {
+	if b == machine.Edge {
 		incognito = "InPrivateModeAvailability"
 	}
 	forced := num(vals[incognito]) == 2

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Sentinel errors of the read side. Their text (without "policy: ") is the
@@ -31,45 +33,25 @@ var errorsIs = errors.Is
 // wrapping ErrUnreadable or ErrInvalid when a policy store exists but cannot be
 // read or parsed, must not modify anything, and must return when ctx is done.
 type Source interface {
-	Policies(ctx context.Context, b Browser) (map[string]any, error)
+	Policies(ctx context.Context, b machine.Browser) (map[string]any, error)
 }
 
 // maxPolicyFile bounds every policy file read.
 const maxPolicyFile = 4 << 20
 
-// ChromiumPolicyDirs lists, per OS table, the managed policy folders of the
-// Chromium family that hold JSON files (Linux only; "recommended" folders are
-// not enforced and so not counted).
-var ChromiumPolicyDirs = map[Browser][]string{
-	Chrome:   {"/etc/opt/chrome/policies/managed"},
-	Chromium: {"/etc/chromium/policies/managed", "/etc/chromium-browser/policies/managed"},
-	Edge:     {"/etc/opt/edge/policies/managed"},
-	Brave:    {"/etc/brave/policies/managed"},
-}
-
-// FirefoxPolicyFiles lists where Firefox on Linux reads policies.json, in the
-// order we look at them: Mozilla's system-wide file, then the distribution
-// folder beside the binary (Debian's firefox-esr reads the latter; checked).
-var FirefoxPolicyFiles = []string{
-	"/etc/firefox/policies/policies.json",
-	"/usr/lib/firefox-esr/distribution/policies.json",
-	"/usr/lib/firefox/distribution/policies.json",
-	"/usr/lib64/firefox/distribution/policies.json",
-	"/opt/firefox/distribution/policies.json",
-}
-
 // FileSource reads the Linux layout: every *.json file of the Chromium managed
-// folders (merged in name order, first definition wins) and the first
-// policies.json files of Firefox (first definition wins).
-type FileSource struct{ Env Env }
+// folders (merged in name order, first definition wins) and Firefox's
+// policies.json files (first definition wins), where machine.Places and
+// machine.Env.FirefoxPolicyFiles name them.
+type FileSource struct{ Env machine.Env }
 
 // Policies implements Source.
-func (s FileSource) Policies(ctx context.Context, b Browser) (map[string]any, error) {
+func (s FileSource) Policies(ctx context.Context, b machine.Browser) (map[string]any, error) {
 	out := map[string]any{}
 	if b.IsFirefox() {
-		return pathsSource{Env: s.Env, Files: FirefoxPolicyFiles}.Policies(ctx, b)
+		return pathsSource{Env: s.Env}.Policies(ctx, b)
 	}
-	for _, d := range ChromiumPolicyDirs[b] {
+	for _, d := range s.Env.Places(b).PolicyDirs {
 		ents, err := os.ReadDir(s.Env.Path(d))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -140,6 +122,6 @@ func parseObject(data []byte) (map[string]any, error) {
 // unsupportedSource reports every browser as unreadable with a reason.
 type unsupportedSource struct{}
 
-func (unsupportedSource) Policies(context.Context, Browser) (map[string]any, error) {
+func (unsupportedSource) Policies(context.Context, machine.Browser) (map[string]any, error) {
 	return nil, ErrUnsupported
 }

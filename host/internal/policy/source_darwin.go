@@ -5,17 +5,19 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // NativeSource returns the policy source of macOS: managed preferences read
 // through plutil, plus Firefox's policies.json in its bundle.
-func NativeSource(env Env) Source {
+func NativeSource(env machine.Env) Source {
 	name := ""
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
 	return PlistSource{Env: env, User: name, Convert: plutil,
-		Files: pathsSource{Env: env, Files: FirefoxDistributionFiles["darwin"]}}
+		Files: pathsSource{Env: env}}
 }
 
 // plutil converts a plist to JSON. A profile with a date or data value cannot be

@@ -5,6 +5,8 @@ package policy
 // templates in manifests/ all derive from these functions (a test compares the
 // committed templates with them), and the report below checks the same names.
 
+import "github.com/tablerase/tablerase/host/internal/machine"
+
 // Identities of the official extension (shared contract).
 const (
 	HostName         = "fr.tablerase.host"
@@ -40,7 +42,7 @@ var clearOnExit = []any{
 // system-level hosts with ours allowed; for Firefox forced private windows with
 // the add-on allowed in them. Incognito availability is left to the admin on
 // purpose (DESIGN.md: in forced incognito the extension sees nothing).
-func Values(b Browser, p Params) map[string]any {
+func Values(b machine.Browser, p Params) map[string]any {
 	if b.IsFirefox() {
 		url := p.XPIURL
 		if url == "" {
@@ -64,7 +66,7 @@ func Values(b Browser, p Params) map[string]any {
 	update := p.UpdateURL
 	if update == "" {
 		update = ChromeStoreURL
-		if b == Edge {
+		if b == machine.Edge {
 			update = EdgeStoreURL
 		}
 	}
@@ -85,7 +87,7 @@ func Values(b Browser, p Params) map[string]any {
 			},
 		},
 	}
-	if b == Edge {
+	if b == machine.Edge {
 		v["ClearBrowsingDataOnExit"] = true // Edge has no ClearBrowsingDataOnExitList
 	} else {
 		v["ClearBrowsingDataOnExitList"] = clearOnExit
@@ -94,7 +96,7 @@ func Values(b Browser, p Params) map[string]any {
 }
 
 // ExtensionKey is the entry of ExtensionSettings that belongs to us in b's policies.
-func ExtensionKey(b Browser) string {
+func ExtensionKey(b machine.Browser) string {
 	if b.IsFirefox() {
 		return FirefoxID
 	}

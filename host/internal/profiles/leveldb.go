@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Local Storage is the aidant's too. Chromium keeps it in one LevelDB per profile, and reuses that
@@ -40,9 +40,9 @@ func logDir(profile string) []string { return append([]string{profile}, localSto
 
 // MarkLogs records the Local Storage logs of every Chromium-family profile of the user described
 // by env, under key. Nothing is opened for writing; a running browser is no obstacle.
-func MarkLogs(ctx context.Context, env policy.Env, key []byte) []LogMark {
+func MarkLogs(ctx context.Context, env machine.Env, key []byte) []LogMark {
 	var marks []LogMark
-	eachProfile(ctx, env, true, func(b policy.Browser, root, _, name string, _ *Result) {
+	eachProfile(ctx, env, true, func(b machine.Browser, root, _, name string, _ *Result) {
 		if b.IsFirefox() {
 			return
 		}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
@@ -80,16 +80,20 @@ func TestWholeRecordsEndFindsTheLastCompleteRecord(t *testing.T) {
 // during the accompaniment goes; so does the session's log in Session Storage.
 func TestResidueCutsLocalStorageLogsBackToTheStart(t *testing.T) {
 	home := testenv.TempDir(t)
-	env := policy.Env{OS: "linux", Home: home, Getenv: func(string) string { return "" }}
+	env := machine.Env{OS: "linux", Home: home, Getenv: func(string) string { return "" }}
 	if os.PathSeparator == '\\' {
-		env = policy.Env{OS: "windows", Home: home, Getenv: func(k string) string {
+		env = machine.Env{OS: "windows", Home: home, Getenv: func(k string) string {
 			if strings.EqualFold(k, "LOCALAPPDATA") {
 				return filepath.Join(home, "AppData", "Local")
 			}
 			return ""
 		}}
 	}
-	userData := env.Path(env.Expand(roots[osName(env)][policy.Chromium]))
+	profilesRoot, err := env.Resolve(env.Places(machine.Chromium).Profiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	userData := env.Path(profilesRoot)
 	profile := filepath.Join(userData, "Default")
 	ls := filepath.Join(profile, "Local Storage", "leveldb")
 	write := func(p string, b []byte) {

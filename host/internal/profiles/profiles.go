@@ -12,8 +12,8 @@
 //     SingletonLock / lockfile, Firefox's lock / parent.lock) is skipped and counted as running;
 //     a lock that cannot be proven stale counts as running;
 //   - never outside the known profile folders: the roots come from a fixed table per OS and browser
-//     (the user's own folders), profiles are their direct sub-folders, and only the store files
-//     named below are removed — regular files only, links never followed;
+//     (the user's own folders, machine.Places), profiles are their direct sub-folders, and only the store
+//     files named below are removed — regular files only, links never followed;
 //   - reported by count only: profiles examined, files removed, profiles skipped, failures.
 package profiles
 
@@ -22,7 +22,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 )
 
 // Result counts what a purge did.
@@ -32,6 +32,9 @@ type Result struct {
 	SiteData int // site-data entries (files, folders, links) removed
 	Running  int // profiles skipped because their browser is running
 	Failed   int // store files or site-data entries that could not be removed
+	// Unresolved counts the profile and cache folders whose place could not be worked out (a
+	// variable unset, the home unknown: machine.ExpandCode): nothing there was looked at.
+	Unresolved int
 }
 
 // Store files, per family. Chromium: saved passwords ("Login Data", and the account store) and
@@ -45,36 +48,10 @@ var (
 		"formhistory.sqlite", "formhistory.sqlite-wal", "formhistory.sqlite-shm", "formhistory.sqlite-journal"}
 )
 
-// roots lists, per OS table, each browser's user-data folder (Chromium family) or profiles
-// folder (Firefox).
-var roots = map[string]map[policy.Browser]string{
-	"linux": {
-		policy.Chrome:   "~/.config/google-chrome",
-		policy.Chromium: "~/.config/chromium",
-		policy.Edge:     "~/.config/microsoft-edge",
-		policy.Brave:    "~/.config/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/.mozilla/firefox",
-	},
-	"darwin": {
-		policy.Chrome:   "~/Library/Application Support/Google/Chrome",
-		policy.Chromium: "~/Library/Application Support/Chromium",
-		policy.Edge:     "~/Library/Application Support/Microsoft Edge",
-		policy.Brave:    "~/Library/Application Support/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/Library/Application Support/Firefox/Profiles",
-	},
-	"windows": {
-		policy.Chrome:   `%LOCALAPPDATA%\Google\Chrome\User Data`,
-		policy.Chromium: `%LOCALAPPDATA%\Chromium\User Data`,
-		policy.Edge:     `%LOCALAPPDATA%\Microsoft\Edge\User Data`,
-		policy.Brave:    `%LOCALAPPDATA%\BraveSoftware\Brave-Browser\User Data`,
-		policy.Firefox:  `%APPDATA%\Mozilla\Firefox\Profiles`,
-	},
-}
-
 // Purge removes the stores of every profile of every supported browser of the user described by
 // env, skipping running ones. It honours ctx between files.
-func Purge(ctx context.Context, env policy.Env) Result {
-	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
+func Purge(ctx context.Context, env machine.Env) Result {
+	return eachClosedProfile(ctx, env, func(b machine.Browser, root, cacheRoot, name string, r *Result) {
 		stores := chromiumStores
 		if b.IsFirefox() {
 			stores = firefoxStores
@@ -92,39 +69,35 @@ func Purge(ctx context.Context, env policy.Env) Result {
 // by env, whose browser is not running; running ones are counted and skipped. root is the
 // browser's profiles folder, cacheRoot the folder beside it holding the profiles' disk caches
 // ("" when the profile holds its own), name the profile's folder name.
-func eachClosedProfile(ctx context.Context, env policy.Env, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+func eachClosedProfile(ctx context.Context, env machine.Env, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	return eachProfile(ctx, env, false, do)
 }
 
 // eachProfile is eachClosedProfile, or with running true every profile, its browser running or
 // not (for reading only).
-func eachProfile(ctx context.Context, env policy.Env, running bool, do func(b policy.Browser, root, cacheRoot, name string, r *Result)) Result {
+func eachProfile(ctx context.Context, env machine.Env, running bool, do func(b machine.Browser, root, cacheRoot, name string, r *Result)) Result {
 	var r Result
-	table := roots[osName(env)]
-	for _, b := range policy.All {
-		root := env.Expand(table[b])
-		if !env.Absolute(root) {
+	for _, b := range machine.All {
+		root, err := env.Resolve(env.Places(b).Profiles)
+		if err != nil {
+			r.Unresolved++
 			continue
 		}
 		cacheRoot := ""
-		if c := env.Expand(cacheRoots[osName(env)][b]); c != "" && env.Absolute(c) {
-			cacheRoot = env.Path(c)
+		if c := env.Places(b).Caches; c != "" {
+			if c, err = env.Resolve(c); err != nil {
+				r.Unresolved++
+			} else {
+				cacheRoot = env.Path(c)
+			}
 		}
 		visitRoot(ctx, b, env.Path(root), cacheRoot, running, &r, do)
 	}
 	return r
 }
 
-// osName is the table a purge uses: unknown systems are treated as Linux.
-func osName(env policy.Env) string {
-	if roots[env.OS] == nil {
-		return "linux"
-	}
-	return env.OS
-}
-
-func visitRoot(ctx context.Context, b policy.Browser, root, cacheRoot string, running bool, r *Result,
-	do func(b policy.Browser, root, cacheRoot, name string, r *Result)) {
+func visitRoot(ctx context.Context, b machine.Browser, root, cacheRoot string, running bool, r *Result,
+	do func(b machine.Browser, root, cacheRoot, name string, r *Result)) {
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return // browser never used by this account

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
@@ -23,8 +23,8 @@ type account struct {
 
 func newAccount(t *testing.T) *account { return &account{t: t, home: testenv.TempDir(t)} }
 
-func (a *account) env() policy.Env {
-	return policy.Env{OS: "linux", Home: a.home, Getenv: func(string) string { return "" }}
+func (a *account) env() machine.Env {
+	return machine.Env{OS: "linux", Home: a.home, Getenv: func(string) string { return "" }}
 }
 
 func (a *account) file(rel, content string) string {

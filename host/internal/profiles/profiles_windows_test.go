@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
@@ -25,9 +25,9 @@ func newWinAccount(t *testing.T) *winAccount {
 	return &winAccount{t: t, home: home, local: filepath.Join(home, "AppData", "Local"), roaming: filepath.Join(home, "AppData", "Roaming")}
 }
 
-func (a *winAccount) env() policy.Env {
+func (a *winAccount) env() machine.Env {
 	vars := map[string]string{"LOCALAPPDATA": a.local, "APPDATA": a.roaming, "USERPROFILE": a.home}
-	return policy.Env{OS: "windows", Home: a.home, Getenv: func(k string) string { return vars[strings.ToUpper(k)] }}
+	return machine.Env{OS: "windows", Home: a.home, Getenv: func(k string) string { return vars[strings.ToUpper(k)] }}
 }
 
 func (a *winAccount) file(p, content string) string {
@@ -59,11 +59,11 @@ func exists(p string) bool { _, err := os.Lstat(p); return err == nil }
 func TestPurgeWindowsLayoutsOfEveryBrowser(t *testing.T) {
 	a := newWinAccount(t)
 	var gone, kept []string
-	userData := map[policy.Browser]string{
-		policy.Chrome:   filepath.Join(a.local, "Google", "Chrome", "User Data"),
-		policy.Chromium: filepath.Join(a.local, "Chromium", "User Data"),
-		policy.Edge:     filepath.Join(a.local, "Microsoft", "Edge", "User Data"),
-		policy.Brave:    filepath.Join(a.local, "BraveSoftware", "Brave-Browser", "User Data"),
+	userData := map[machine.Browser]string{
+		machine.Chrome:   filepath.Join(a.local, "Google", "Chrome", "User Data"),
+		machine.Chromium: filepath.Join(a.local, "Chromium", "User Data"),
+		machine.Edge:     filepath.Join(a.local, "Microsoft", "Edge", "User Data"),
+		machine.Brave:    filepath.Join(a.local, "BraveSoftware", "Brave-Browser", "User Data"),
 	}
 	for b, root := range userData {
 		for _, prof := range []string{"Default", "Profile 1"} {
@@ -80,7 +80,7 @@ func TestPurgeWindowsLayoutsOfEveryBrowser(t *testing.T) {
 		_ = b
 	}
 	// Edge runs: its "lockfile" is held open; nothing of it goes.
-	edge := userData[policy.Edge]
+	edge := userData[machine.Edge]
 	holdOpen(t, filepath.Join(edge, "lockfile"))
 	var edgeFiles, rest []string
 	for _, p := range gone {
@@ -92,7 +92,7 @@ func TestPurgeWindowsLayoutsOfEveryBrowser(t *testing.T) {
 	}
 	gone, kept = rest, append(kept, edgeFiles...)
 	// Chrome's lockfile left by a crash (not held open) does not make it running.
-	a.file(filepath.Join(userData[policy.Chrome], "lockfile"), "")
+	a.file(filepath.Join(userData[machine.Chrome], "lockfile"), "")
 
 	ff := filepath.Join(a.roaming, "Mozilla", "Firefox", "Profiles")
 	ffCache := filepath.Join(a.local, "Mozilla", "Firefox", "Profiles")

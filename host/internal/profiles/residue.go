@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -31,11 +31,11 @@ import (
 // cookies.sqlite, logins.json, Local Storage's tables, IndexedDB, preferences, bookmarks,
 // extensions. The same rules as Purge hold: running browsers skipped, links never followed,
 // counts only.
-func Residue(ctx context.Context, env policy.Env, w Window) Result {
+func Residue(ctx context.Context, env machine.Env, w Window) Result {
 	// File systems with a coarse clock (FAT: 2 s) may stamp a file written just after the start
 	// with an earlier time; a disposable file written just before the start is the lesser loss.
 	after := w.Since.Add(-2 * time.Second)
-	return eachClosedProfile(ctx, env, func(b policy.Browser, root, cacheRoot, name string, r *Result) {
+	return eachClosedProfile(ctx, env, func(b machine.Browser, root, cacheRoot, name string, r *Result) {
 		var kept map[string]bool
 		if !b.IsFirefox() {
 			var cut, failed int
@@ -113,7 +113,7 @@ func domCache(c wipe.Child, after time.Time) bool {
 	return c.Name == "cache" && folderWritten(c, after)
 }
 
-func removeResidue(ctx context.Context, b policy.Browser, profile, cacheRoot, name string, after time.Time, marked map[string]bool) (removed, failed int) {
+func removeResidue(ctx context.Context, b machine.Browser, profile, cacheRoot, name string, after time.Time, marked map[string]bool) (removed, failed int) {
 	rules, cacheRules := chromiumResidue, chromiumCacheResidue
 	if b.IsFirefox() {
 		rules, cacheRules = firefoxResidue, firefoxCacheResidue

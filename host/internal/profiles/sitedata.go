@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/wipe"
 )
 
@@ -40,31 +40,9 @@ func names(list ...string) func(string) bool {
 	return func(n string) bool { return set[n] }
 }
 
-// cacheRoots: per OS, the folder beside the profiles where a browser keeps its disk cache under the
-// profile's folder name (on Windows the Chromium family keeps it inside the profile).
-var cacheRoots = map[string]map[policy.Browser]string{
-	"linux": {
-		policy.Chrome:   "~/.cache/google-chrome",
-		policy.Chromium: "~/.cache/chromium",
-		policy.Edge:     "~/.cache/microsoft-edge",
-		policy.Brave:    "~/.cache/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/.cache/mozilla/firefox",
-	},
-	"darwin": {
-		policy.Chrome:   "~/Library/Caches/Google/Chrome",
-		policy.Chromium: "~/Library/Caches/Chromium",
-		policy.Edge:     "~/Library/Caches/Microsoft Edge",
-		policy.Brave:    "~/Library/Caches/BraveSoftware/Brave-Browser",
-		policy.Firefox:  "~/Library/Caches/Firefox/Profiles",
-	},
-	"windows": {
-		policy.Firefox: `%LOCALAPPDATA%\Mozilla\Firefox\Profiles`,
-	},
-}
-
 // removeSiteData removes the site data of the closed profile name (under root, and under cacheRoot
 // when there is one) and counts removed entries and failures.
-func removeSiteData(ctx context.Context, b policy.Browser, root, cacheRoot, name string) (removed, failed int) {
+func removeSiteData(ctx context.Context, b machine.Browser, root, cacheRoot, name string) (removed, failed int) {
 	add := func(r wipe.Result) {
 		removed += r.Removed
 		failed += r.Failed

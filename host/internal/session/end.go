@@ -133,7 +133,7 @@ func (m *Manager) cleanResidueOnce(ctx context.Context) (rep StepReport, pending
 		rep = StepReport{Status: "failed", Code: "timeout", Removed: rep.Removed}
 	}
 	m.log().BrowserStep("browser_residue", rep.Status, rep.Code, rep.Removed)
-	if res.Failed == 0 && res.Running == 0 && !timedOut {
+	if res.Failed == 0 && res.Unresolved == 0 && res.Running == 0 && !timedOut {
 		st.ResidueCleared = true
 		if err := m.save(st); err != nil {
 			m.log().Failure("clean", "state_write")
@@ -201,6 +201,8 @@ func profilesStep(res profiles.Result) StepReport {
 	switch {
 	case res.Failed > 0:
 		return StepReport{Status: contract.StepFailed, Code: contract.CodeNotRemoved, Removed: removed}
+	case res.Unresolved > 0:
+		return StepReport{Status: contract.StepFailed, Code: contract.CodeUnresolved, Removed: removed}
 	case res.Running > 0:
 		return StepReport{Status: contract.StepSkipped, Code: contract.CodeBrowserRunning, Removed: removed}
 	case removed > 0:

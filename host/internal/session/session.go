@@ -26,7 +26,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/audit"
 	"github.com/tablerase/tablerase/host/internal/config"
 	"github.com/tablerase/tablerase/host/internal/contract"
-	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/profiles"
 	"github.com/tablerase/tablerase/host/internal/traces"
 	"github.com/tablerase/tablerase/host/internal/wipe"
@@ -76,12 +76,12 @@ func DefaultSteps() Steps {
 		ClearClipboard: traces.ClearClipboard,
 		MarkRecent:     traces.MarkRecent,
 		ClearRecent:    traces.ClearRecent,
-		PurgeStores:    func(ctx context.Context) profiles.Result { return profiles.Purge(ctx, policy.NativeEnv()) },
+		PurgeStores:    func(ctx context.Context) profiles.Result { return profiles.Purge(ctx, machine.NativeEnv()) },
 		Residue: func(ctx context.Context, w profiles.Window) profiles.Result {
-			return profiles.Residue(ctx, policy.NativeEnv(), w)
+			return profiles.Residue(ctx, machine.NativeEnv(), w)
 		},
 		MarkLogs: func(ctx context.Context, key []byte) []profiles.LogMark {
-			return profiles.MarkLogs(ctx, policy.NativeEnv(), key)
+			return profiles.MarkLogs(ctx, machine.NativeEnv(), key)
 		},
 	}
 }

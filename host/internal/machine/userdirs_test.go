@@ -2,7 +2,7 @@
 
 // xdg-user-dirs is Linux's: its file holds Unix paths, read by the Linux build only.
 
-package config
+package machine
 
 import (
 	"reflect"

@@ -1,4 +1,4 @@
-package config
+package machine
 
 import (
 	"os"
@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-func TestLinuxDefaultDownloads(t *testing.T) {
+func TestLinuxKnownDownloads(t *testing.T) {
 	home := t.TempDir()
 	cfg := filepath.Join(home, "cfg")
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", cfg)
-	p := currentPlatform()
+	e := NativeEnv()
 	want := filepath.Join(home, "Downloads") // no user-dirs.dirs: ~/Downloads, even if missing
-	if got := defaultFolders(p, ScopeSession); len(got) != 1 || got[0].Path != want || got[0].Label != "downloads" {
+	if got := e.KnownFolders(); len(got) != 1 || got[0].Path != want || got[0].Label != "downloads" {
 		t.Fatalf("got %+v, want downloads %s", got, want)
 	}
 	if err := os.MkdirAll(cfg, 0o700); err != nil {
@@ -23,7 +23,7 @@ func TestLinuxDefaultDownloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = filepath.Join(home, "Téléchargements")
-	if got := defaultFolders(p, ScopeAll); len(got) != 1 || got[0].Path != want {
+	if got := e.KnownFolders(); len(got) != 1 || got[0].Path != want {
 		t.Fatalf("got %+v, want %s", got, want)
 	}
 }

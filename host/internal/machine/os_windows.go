@@ -1,3 +1,3 @@
-package policy
+package machine
 
 const nativeOS = "windows"
