@@ -225,6 +225,8 @@ b.storage.onChanged.addListener((changes, area) => {
 // recoverAtBrowserStart does it); the badge and idle timer are restored.
 browserStart.then(async (first) => {
   const s = await store.getSession();
+  // An accompaniment going on: the host is kept ready for its end (lib/host.js).
+  if (s.state === 'active' || s.state === 'ending') host.connect();
   if (!first && s.state === 'ending') end('recovery');
   // A registration with the host still to try: its timer died with the previous worker.
   if (!first && needsRegistration(s)) {

@@ -48,6 +48,8 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
   }
 
   async function doEnd(reason) {
+    // No port yet (a worker that restarted, a recovery): the host starts now, alongside the rest.
+    if (host.connect) host.connect();
     const { registry, settings } = await context();
     let session = await store.getSession();
     if (session.state === 'none') {
@@ -128,6 +130,9 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
     await store.forgetDiskReminders().catch(() => {});
     await writeRun('done', { receipt: withoutNames(receipt) });
     await updateBadge();
+    // No host process outlives the accompaniment: the next start opens a new port (and so reads
+    // the configuration as it is then).
+    if (host.disconnect) host.disconnect();
     return receipt;
   }
 

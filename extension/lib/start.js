@@ -42,10 +42,14 @@ export function createStart({ b, host, store, context, updateBadge = async () =>
     const clickedAt = Date.now();
     const existing = await store.getSession();
     if (existing.state === 'active') {
+      if (host.connect) host.connect();
       if (needsRegistration(existing)) registerHost();
       return { ok: true, resumed: true, host: hostView(existing) };
     }
     if (existing.state === 'ending') return { ok: false, code: 'busy' };
+    // The host is kept ready for the end: a port opened now (lib/host.js), its process started
+    // while the aidant works.
+    if (host.connect) host.connect();
     const [{ settings }, cached] = await Promise.all([context(), store.getHello()]);
     // The scope from the last hello known; the host's answer to session.start corrects it.
     const scope = effectiveScope(settings.values.scope, cached && cached.ok && cached.value ? cached.value.scope : undefined);

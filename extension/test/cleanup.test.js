@@ -49,7 +49,14 @@ test('a full run: logged out, cookies (partitioned too) gone, tabs closed, recei
   const phases = [];
   const r = await runCleanup({ ...ctx, progress: (p) => phases.push(p) });
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
-  assert.deepEqual(phases, ['logout', 'browser', 'host', 'verify']);
+  // In the order the receipt page lists them, never back; the host may come before the removals
+  // that follow the logout pages (then « browser » is not announced separately).
+  const order = ['logout', 'browser', 'host', 'verify'];
+  assert.equal(phases[0], 'logout');
+  assert.equal(phases.at(-1), 'verify');
+  assert.ok(phases.includes('host'));
+  assert.deepEqual(phases, [...phases].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+  assert.equal(new Set(phases).size, phases.length);
   assert.deepEqual(b.state.cookies.map((c) => c.name), ['pref'], 'older unrelated cookie kept in scope session');
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url && p.url.startsWith('https://assure.ameli.fr/')),
     'the known logout URL was opened');
@@ -513,4 +520,30 @@ test('a logout page answering an HTTP error or failing on the network is a faile
   const ok = await runCleanup(ctx);
   assert.equal(lineOf(ok, 'logoutPage'), undefined, 'a 200 is a completed logout');
   assert.equal(b.webRequest.onCompleted.size, 0, 'listeners removed after use');
+});
+
+// Issue 14: only what truly depends on something waits for it.
+test('critical path: the host, the history and the tabs do not wait for the logout pages; cookies do; one full history removal', async () => {
+  const { b, ctx } = scenario({ sessions: true, hang: ['logout'] });
+  const clickedAt = Date.now();
+  // The logout tab's closing (at its time limit): the tabs.remove that is not the session's tab 2.
+  const logoutOver = () => b.calls.findIndex(([k, ids]) => k === 'tabs.remove' && !ids.includes(2));
+  const r = await runCleanup({ ...ctx, limits: { total: 4000, logout: 400, browser: 500, host: 500, verify: 300 } });
+  const at = (pred) => b.calls.findIndex(pred);
+  const hostAsked = at(([k, , m]) => (k === 'sendNativeMessage' || k === 'port.postMessage') && m.cmd === 'session.end');
+  const historyGone = at(([k, o, t]) => k === 'browsingData.remove' && t.history && o.since === START);
+  const cookieRemoved = at(([k]) => k === 'cookies.remove');
+  assert.ok(logoutOver() > 0, 'the hanging logout tab was closed at its time limit');
+  assert.ok(hostAsked >= 0 && hostAsked < logoutOver(), 'session.end was asked while the logout page still loaded');
+  assert.ok(historyGone >= 0 && historyGone < logoutOver(), 'the session\'s history went while the logout page still loaded');
+  assert.ok(cookieRemoved > logoutOver(), 'cookies only after the logout page');
+  // The session's tabs were closed before its history removal (Chromium forgets closed tabs with it).
+  const sessionTabsClosed = at(([k, ids]) => k === 'tabs.remove' && ids.includes(2));
+  assert.ok(sessionTabsClosed >= 0 && sessionTabsClosed < historyGone);
+  const historyRemovals = b.calls.filter(([k, , t]) => k === 'browsingData.remove' && t.history).map(([, o]) => o.since);
+  assert.equal(historyRemovals.length, 2, JSON.stringify(historyRemovals));
+  assert.ok(historyRemovals[1] >= clickedAt - 1000, 'the second removal is of the history since the click only');
+  assert.equal(lineOf(r, 'logoutPage').status, 'notice');
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'tabs').status, 'ok', JSON.stringify(r.lines));
 });
