@@ -525,13 +525,14 @@ export async function runCleanup(ctx) {
     timed('browsing', bounded(() => b.browsingData.remove(plan.browsing.options, types.late), browserMs())),
     timed('recent', bounded(() => forgetRecent(b, recentSince, since), browserMs())),
   ]);
-  const [tabs, host, head, bEarly] = await Promise.all([tabsDone, hostDone, headStart, browsingEarly]);
+  // 6. Verify before claiming: what the browser holds, once its removals are done, without
+  //    waiting for the host (whose report is its own verification). The browser's lines are shown
+  //    then (`lines`); the whole receipt, with its overall status, once the host has answered.
+  const [tabs, head, bEarly, earlyOut] = await Promise.all([tabsDone, headStart, browsingEarly, early]);
   const browsing = allOk(late, bEarly, recent, head);
-
-  // 6. Verify before claiming.
   progress('verify');
   const checked = await timed('verify', bounded(() => verify(b, plan, settings.startPage, ctx.extensionOrigin || ''), deadline.budget(limits.verify)));
-  const receipt = buildReceipt({
+  const outcomes = {
     usedSites: plan.usedSites,
     webmailKept: plan.webmailKept,
     logout,
@@ -542,12 +543,12 @@ export async function runCleanup(ctx) {
     passwords: plan.passwords,
     passwordsPolicy: !!ctx.passwordsPolicy,
     offlineCache: ctx.offlineCache,
-    host,
-    hostSession: await hostSession,
     startedAt: session.startedAt,
-    early: await early,
+    early: earlyOut,
     verify: checked.ok ? checked.value : {},
-  });
+  };
+  progress('lines', { lines: buildReceipt({ ...outcomes, hostPending: true }).lines });
+  const receipt = buildReceipt({ ...outcomes, host: await hostDone, hostSession: await hostSession });
   const finishedAt = now();
   return { ...receipt, finishedAt, durationMs: finishedAt - t0, steps };
 }

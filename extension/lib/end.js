@@ -110,8 +110,16 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
           const h = (await store.getSession()).host || {};
           return { id: h.sessionId || '', startCode: h.code || '', endedBefore, registeredAt: h.registeredAt || 0 };
         },
-        progress: (phase) => {
-          writeRun(phase).catch(() => {});
+        progress: (phase, extra) => {
+          if (phase !== 'lines') {
+            writeRun(phase).catch(() => {});
+            return;
+          }
+          // The browser's lines, verified: in memory with the sites' names, on disk without
+          // (withoutNames), the memory copy written first so that the page finds it.
+          store.keepPending(session.startedAt, extra.lines).catch(() => {})
+            .then(() => writeRun('lines', { lines: withoutNames({ lines: extra.lines }).lines }))
+            .catch(() => {});
         },
       });
     } catch {

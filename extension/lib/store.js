@@ -85,7 +85,9 @@ export function createStore(b) {
       startedAt: session.startedAt, used: session.used || {}, stores: session.stores || [], others, receipt,
     }),
     getLast: () => memGet('last'),
-    forgetLast: () => memSet('last', null),
+    /** The lines verified so far, with the sites' names (memory only; the page shows them). */
+    keepPending: (startedAt, lines) => memSet('pending', { startedAt, lines }),
+    forgetLast: () => Promise.all([memSet('last', null), memSet('pending', null)]),
     /** The session with the names of the sites used put back from memory (same accompaniment only). */
     async restoreLast(session) {
       const last = await memGet('last').catch(() => null);

@@ -46,9 +46,16 @@ const lineOf = (r, id) => r.lines.find((l) => l.id === id);
 
 test('a full run: logged out, cookies (partitioned too) gone, tabs closed, receipt clean', async () => {
   const { b, ctx } = scenario();
-  const phases = [];
-  const r = await runCleanup({ ...ctx, progress: (p) => phases.push(p) });
+  const all = [];
+  const r = await runCleanup({ ...ctx, progress: (p, extra) => all.push([p, extra]) });
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  // The browser's lines come verified before the whole receipt, last, without the host's lines.
+  const [last, shown] = all.at(-1);
+  assert.equal(last, 'lines');
+  const HOST_LINES = ['files', 'filesEarly', 'filesLate', 'clipboard', 'recent'];
+  assert.deepEqual(shown.lines, r.lines.filter((l) => !HOST_LINES.includes(l.id)));
+  assert.ok(shown.lines.length >= 5);
+  const phases = all.slice(0, -1).map(([p]) => p);
   // In the order the receipt page lists them, never back; the host may come before the removals
   // that follow the logout pages (then « browser » is not announced separately).
   const order = ['logout', 'browser', 'host', 'verify'];
@@ -546,4 +553,28 @@ test('critical path: the host, the history and the tabs do not wait for the logo
   assert.equal(lineOf(r, 'logoutPage').status, 'notice');
   assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
   assert.equal(lineOf(r, 'tabs').status, 'ok', JSON.stringify(r.lines));
+});
+
+test('the browser\'s lines are shown verified while the host still works; the whole receipt once it answered', async () => {
+  let answered = 0;
+  const { ctx } = scenario({ host: async (msg) => {
+    if (msg.cmd === 'session.end') {
+      await new Promise((r) => setTimeout(r, 400)); // a slow wipe
+      answered = Date.now();
+    }
+    return hostAnswering(msg);
+  } });
+  let shownAt = 0;
+  let shown = null;
+  const r = await runCleanup({ ...ctx, progress: (p, extra) => {
+    if (p === 'lines') {
+      shownAt = Date.now();
+      shown = extra.lines;
+    }
+  } });
+  assert.ok(shownAt > 0 && answered > 0 && shownAt < answered, 'the browser lines before the host\'s answer');
+  assert.ok(shown.some((l) => l.id === 'history' && l.status === 'ok'));
+  assert.ok(!shown.some((l) => l.id === 'files'), 'no files line before the host has answered');
+  assert.equal(lineOf(r, 'files').status, 'ok');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });

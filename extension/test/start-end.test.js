@@ -122,3 +122,24 @@ test('end: a cleanup that throws still ends the session, with a failed receipt o
   assert.equal((await store.getRun()).receipt.status, 'failed');
   assert.equal((await store.getRun()).receipt.lines[0].action, 'retry');
 });
+
+test('end: the browser\'s lines, verified, are written before the receipt: names in memory only', async () => {
+  const { b, store, starter, ender } = setup(goldenHost());
+  await starter.start();
+  await starter.registering();
+  await store.mutateSession((s) => ({ ...s, used: { 'ameli': { hosts: ['assure.ameli.fr'], stores: ['0'] } } }));
+  const runs = [];
+  b.storage.onChanged.addListener((c, area) => {
+    if (area === 'local' && c.run) runs.push(c.run.newValue);
+  });
+  await ender.end('popup');
+  const shown = runs.find((r) => r.phase === 'lines');
+  assert.ok(shown, JSON.stringify(runs.map((r) => r.phase)));
+  assert.ok(runs.indexOf(shown) < runs.findIndex((r) => r.phase === 'done'));
+  assert.ok(shown.lines.some((l) => l.id === 'logout'));
+  assert.doesNotMatch(JSON.stringify(shown), /ameli/i, 'no site name on disk');
+  const { pending } = await b.storage.session.get('pending');
+  assert.match(JSON.stringify(pending.lines), /ameli/, 'the names in memory, for the page');
+  await starter.start();
+  assert.equal((await b.storage.session.get('pending')).pending, undefined, 'forgotten at the next start');
+});
