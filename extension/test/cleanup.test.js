@@ -532,7 +532,6 @@ test('a logout page answering an HTTP error or failing on the network is a faile
 // Issue 14: only what truly depends on something waits for it.
 test('critical path: the host, the history and the tabs do not wait for the logout pages; cookies do; one full history removal', async () => {
   const { b, ctx } = scenario({ sessions: true, hang: ['logout'] });
-  const clickedAt = Date.now();
   // The logout tab's closing (at its time limit): the tabs.remove that is not the session's tab 2.
   const logoutOver = () => b.calls.findIndex(([k, ids]) => k === 'tabs.remove' && !ids.includes(2));
   const r = await runCleanup({ ...ctx, limits: { total: 4000, logout: 400, browser: 500, host: 500, verify: 300 } });
@@ -545,11 +544,15 @@ test('critical path: the host, the history and the tabs do not wait for the logo
   assert.ok(historyGone >= 0 && historyGone < logoutOver(), 'the session\'s history went while the logout page still loaded');
   assert.ok(cookieRemoved > logoutOver(), 'cookies only after the logout page');
   // The session's tabs were closed before its history removal (Chromium forgets closed tabs with it).
-  const sessionTabsClosed = at(([k, ids]) => k === 'tabs.remove' && ids.includes(2));
-  assert.ok(sessionTabsClosed >= 0 && sessionTabsClosed < historyGone);
-  const historyRemovals = b.calls.filter(([k, , t]) => k === 'browsingData.remove' && t.history).map(([, o]) => o.since);
-  assert.equal(historyRemovals.length, 2, JSON.stringify(historyRemovals));
-  assert.ok(historyRemovals[1] >= clickedAt - 1000, 'the second removal is of the history since the click only');
+  // Chromium forgets closed tabs with its history removal: the one after the logout pages comes
+  // after every tab (the session's, the logout tab) is closed, and finds only the logout visits.
+  const history = b.calls.map((c, i) => [c, i]).filter(([[k, , t]]) => k === 'browsingData.remove' && t.history);
+  assert.equal(history.length, 2, JSON.stringify(history));
+  const [[, o2], i2] = history[1];
+  assert.ok(i2 > logoutOver() && i2 > at(([k, ids]) => k === 'tabs.remove' && ids.includes(2)));
+  assert.equal(o2.since, START);
+  // Chromium's per-site removals that differ only by origins are one call (it runs them one at a time).
+  assert.equal(b.calls.filter(([k, o]) => k === 'browsingData.remove' && o.origins).length, 1);
   assert.equal(lineOf(r, 'logoutPage').status, 'notice');
   assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
   assert.equal(lineOf(r, 'tabs').status, 'ok', JSON.stringify(r.lines));
@@ -577,4 +580,20 @@ test('the browser\'s lines are shown verified while the host still works; the wh
   assert.ok(!shown.some((l) => l.id === 'files'), 'no files line before the host has answered');
   assert.equal(lineOf(r, 'files').status, 'ok');
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Firefox: a history removal past its time limit is judged by the verification (done: ok; not done: the history line fails)', async () => {
+  for (const done of [true, false]) {
+    const { b, ctx } = firefoxScenario();
+    b.state.history = b.state.history.filter((h) => h.lastVisitTime >= START); // nothing older: deleteAll
+    b.history.deleteAll = async () => {
+      if (done) b.state.history = []; // the browser has done the work, its answer comes late
+      return new Promise(() => {});
+    };
+    const remove = b.browsingData.remove;
+    b.browsingData.remove = async (o, t) => (t.history && Object.keys(t).length === 1 ? new Promise(() => {}) : remove(o, t));
+    const r = await runCleanup({ ...ctx, limits: { total: 3000, logout: 300, browser: 300, host: 400, verify: 300 } });
+    assert.equal(lineOf(r, 'history').status, done ? 'ok' : 'failed', JSON.stringify(r.lines));
+    assert.equal(lineOf(r, 'cookies').status, 'ok', 'the cookies line does not depend on the history removal');
+  }
 });
