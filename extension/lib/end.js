@@ -80,12 +80,13 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
     const inFlight = starter.registering();
     if (inFlight) await bounded(() => inFlight, 3000);
     const writeRun = (phase, extra = {}) => store.setRun({ phase, reason, ...extra });
-    await writeRun('logout');
-    await updateBadge();
-
-    const cached = await store.getHello();
-    const last = await store.getLast().catch(() => null);
-    let visitedHosts = otherHostsOf(await store.getOthers().catch(() => null), session);
+    // Each storage call is a round trip (tens of ms in a loaded Firefox): the ones before the
+    // cleanup go together, and the badge is not waited for.
+    const [cached, last, others] = await Promise.all([
+      store.getHello(), store.getLast().catch(() => null), store.getOthers().catch(() => null), writeRun('logout'),
+    ]);
+    updateBadge().catch(() => {});
+    let visitedHosts = otherHostsOf(others, session);
     if (last && last.startedAt === session.startedAt) visitedHosts = [...new Set([...visitedHosts, ...(last.others || [])])];
     if (reason === 'recovery' && firefox) visitedHosts = [...new Set([...visitedHosts, ...await historyHosts(session, registry)])];
     const key = browserKey();
@@ -129,14 +130,20 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
     // receipt on disk says how many sites instead of their names. Both are kept in memory
     // (storage.session) for the popup and for « Réessayer ».
     let ended = null;
-    await store.mutateSession((s) => {
-      ended = s;
-      return endedSession(s, receipt.finishedAt);
-    });
-    await store.keepLast(ended, otherHostsOf(await store.getOthers().catch(() => null), session), receipt).catch(() => {});
-    await store.setOthers(null).catch(() => {}); // the other sites' names are forgotten with the session
-    await store.forgetDiskReminders().catch(() => {});
-    await writeRun('done', { receipt: withoutNames(receipt) });
+    const [, othersAtEnd] = await Promise.all([
+      store.mutateSession((s) => {
+        ended = s;
+        return endedSession(s, receipt.finishedAt);
+      }),
+      store.getOthers().catch(() => null),
+      store.forgetDiskReminders().catch(() => {}),
+    ]);
+    // The names in memory first, so that the page showing the receipt finds them.
+    await store.keepLast(ended, otherHostsOf(othersAtEnd, session), receipt).catch(() => {});
+    await Promise.all([
+      store.setOthers(null).catch(() => {}), // the other sites' names are forgotten with the session
+      writeRun('done', { receipt: withoutNames(receipt) }),
+    ]);
     await updateBadge();
     // No host process outlives the accompaniment: the next start opens a new port (and so reads
     // the configuration as it is then).
