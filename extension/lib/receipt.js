@@ -180,6 +180,9 @@ export function buildReceipt(r) {
   // The downloads the browser deleted itself (r.early: those the host's snapshot holds because it
   // registered the accompaniment late, or all of them when it never did) are added to the count
   // when verified gone; those that may be left make the line partial and are said, counted.
+  // The browser's lines, verified, while the host still works: shown at once (the receipt page),
+  // without an overall status, which needs every line.
+  if (r.hostPending) return { status: '', lines, pending: true };
   const host = r.host || { ok: false, code: 'host_missing' };
   const hs = r.hostSession || {};
   const id = typeof hs.id === 'string' ? hs.id : '';

@@ -42,7 +42,8 @@ function showHost(host) {
   el.className = `host-state ${host && host.state === 'ok' ? 'ok' : 'warn'}`;
 }
 
-const PHASES = { logout: 'progressLogout', browser: 'progressBrowser', host: 'progressHost', verify: 'progressVerify', done: 'progressDone' };
+const PHASES = { logout: 'progressLogout', browser: 'progressBrowser', host: 'progressHost', verify: 'progressVerify', lines: 'progressVerify',
+  done: 'progressDone' };
 
 async function showRun(run) {
   if (!run) return;

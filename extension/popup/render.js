@@ -18,9 +18,17 @@ export function renderReceipt(doc, receipt, t, titles = TITLES) {
   const section = doc.getElementById('receipt');
   section.dataset.status = receipt.status;
   doc.getElementById('receipt-h').textContent = t(titles[receipt.status] || titles.failed || 'receiptTitleFailed');
+  renderLines(doc, receipt.lines, t);
+  if (receipt.finishedAt) {
+    doc.getElementById('receipt-at').textContent = t('receiptCheckedAt', [new Date(receipt.finishedAt).toLocaleString()]);
+  }
+}
+
+/** Renders receipt lines into #receipt-lines (each `li` with data-line and its status as class). */
+export function renderLines(doc, lines, t) {
   const ul = doc.getElementById('receipt-lines');
   ul.replaceChildren();
-  for (const l of receipt.lines) {
+  for (const l of lines) {
     const li = doc.createElement('li');
     li.className = l.status;
     li.dataset.line = l.id;
@@ -37,9 +45,6 @@ export function renderReceipt(doc, receipt, t, titles = TITLES) {
       li.append(todo);
     }
     ul.append(li);
-  }
-  if (receipt.finishedAt) {
-    doc.getElementById('receipt-at').textContent = t('receiptCheckedAt', [new Date(receipt.finishedAt).toLocaleString()]);
   }
 }
 

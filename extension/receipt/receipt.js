@@ -2,7 +2,7 @@
 // `run` in storage.local as the background writes it — each step, then the verified receipt — and
 // offers « Nouvel accompagnement ». The receipt is rendered by the popup's own module (render.js).
 
-import { localizePage, receiptToShow, renderReceipt } from '../popup/render.js';
+import { localizePage, receiptToShow, renderLines, renderReceipt } from '../popup/render.js';
 import { pageView, PAGE_TITLES } from './view.js';
 
 const b = globalThis.browser ?? globalThis.chrome;
@@ -25,6 +25,15 @@ async function render(run, sessionState) {
       return li;
     }));
     $('progress-box').hidden = false;
+  } else if (v.view === 'receipt' && v.provisional) {
+    // Each line as soon as it is verified; no overall status (data-status) before the last one.
+    delete $('receipt').dataset.status;
+    $('receipt-h').textContent = t('receiptPageChecking');
+    $('receipt-help').hidden = true;
+    $('receipt-at').textContent = '';
+    renderLines(document, await pendingLines(run), t);
+    $('receipt').hidden = false;
+    $('details').hidden = false;
   } else if (v.view === 'receipt') {
     const receipt = await receiptToShow(b, run.receipt);
     renderReceipt(document, receipt, t, PAGE_TITLES);
@@ -43,6 +52,17 @@ async function render(run, sessionState) {
   $('live').textContent = v.live ? t(v.live) : '';
   $('next').hidden = !v.next;
   $('retry').hidden = !v.retry;
+}
+
+/** The lines verified so far: the memory copy names the sites (same run only), the disk one counts them. */
+async function pendingLines(run) {
+  try {
+    const { pending } = b.storage.session ? await b.storage.session.get('pending') : {};
+    if (pending && Array.isArray(pending.lines) && pending.lines.length === run.lines.length) return pending.lines;
+  } catch {
+    // not readable here: the copy from disk
+  }
+  return run.lines;
 }
 
 let current = { run: null, session: 'none' };

@@ -11,11 +11,15 @@ export const PAGE_TITLES = Object.freeze({ clean: 'receiptPageClean', partial: '
 /**
  * @param {object|null} run           storage.local `run`
  * @param {string} sessionState       storage.local `session.state` ('none' when absent)
- * @returns {{ view: 'receipt'|'progress'|'idle', steps?: {phase, key, state}[], live: string,
+ * @returns {{ view: 'receipt'|'progress'|'idle', provisional?: boolean, steps?: {phase, key, state}[], live: string,
  *   idleKey?: string, next: boolean, retry: boolean }}
  *   `live`: the message key the status region announces; `next`: « Nouvel accompagnement » shown
  */
 export function pageView(run, sessionState = 'none') {
+  // The browser's lines verified, the host's still to come: shown as they are, no overall status.
+  if (run && run.phase === 'lines' && Array.isArray(run.lines) && sessionState !== 'active') {
+    return { view: 'receipt', provisional: true, status: '', live: 'receiptPageChecking', next: false, retry: false };
+  }
   if (run && run.phase === 'done' && run.receipt && sessionState !== 'active') {
     const status = PAGE_TITLES[run.receipt.status] ? run.receipt.status : 'failed';
     return { view: 'receipt', status, live: PAGE_TITLES[status], next: true, retry: status !== 'clean' };

@@ -46,10 +46,24 @@ const lineOf = (r, id) => r.lines.find((l) => l.id === id);
 
 test('a full run: logged out, cookies (partitioned too) gone, tabs closed, receipt clean', async () => {
   const { b, ctx } = scenario();
-  const phases = [];
-  const r = await runCleanup({ ...ctx, progress: (p) => phases.push(p) });
+  const all = [];
+  const r = await runCleanup({ ...ctx, progress: (p, extra) => all.push([p, extra]) });
   assert.equal(r.status, 'clean', JSON.stringify(r.lines));
-  assert.deepEqual(phases, ['logout', 'browser', 'host', 'verify']);
+  // The browser's lines come verified before the whole receipt, last, without the host's lines.
+  const [last, shown] = all.at(-1);
+  assert.equal(last, 'lines');
+  const HOST_LINES = ['files', 'filesEarly', 'filesLate', 'clipboard', 'recent'];
+  assert.deepEqual(shown.lines, r.lines.filter((l) => !HOST_LINES.includes(l.id)));
+  assert.ok(shown.lines.length >= 5);
+  const phases = all.slice(0, -1).map(([p]) => p);
+  // In the order the receipt page lists them, never back; the host may come before the removals
+  // that follow the logout pages (then « browser » is not announced separately).
+  const order = ['logout', 'browser', 'host', 'verify'];
+  assert.equal(phases[0], 'logout');
+  assert.equal(phases.at(-1), 'verify');
+  assert.ok(phases.includes('host'));
+  assert.deepEqual(phases, [...phases].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+  assert.equal(new Set(phases).size, phases.length);
   assert.deepEqual(b.state.cookies.map((c) => c.name), ['pref'], 'older unrelated cookie kept in scope session');
   assert.ok(b.calls.some(([k, p]) => k === 'tabs.create' && p.url && p.url.startsWith('https://assure.ameli.fr/')),
     'the known logout URL was opened');
@@ -513,4 +527,73 @@ test('a logout page answering an HTTP error or failing on the network is a faile
   const ok = await runCleanup(ctx);
   assert.equal(lineOf(ok, 'logoutPage'), undefined, 'a 200 is a completed logout');
   assert.equal(b.webRequest.onCompleted.size, 0, 'listeners removed after use');
+});
+
+// Issue 14: only what truly depends on something waits for it.
+test('critical path: the host, the history and the tabs do not wait for the logout pages; cookies do; one full history removal', async () => {
+  const { b, ctx } = scenario({ sessions: true, hang: ['logout'] });
+  // The logout tab's closing (at its time limit): the tabs.remove that is not the session's tab 2.
+  const logoutOver = () => b.calls.findIndex(([k, ids]) => k === 'tabs.remove' && !ids.includes(2));
+  const r = await runCleanup({ ...ctx, limits: { total: 4000, logout: 400, browser: 500, host: 500, verify: 300 } });
+  const at = (pred) => b.calls.findIndex(pred);
+  const hostAsked = at(([k, , m]) => (k === 'sendNativeMessage' || k === 'port.postMessage') && m.cmd === 'session.end');
+  const historyGone = at(([k, o, t]) => k === 'browsingData.remove' && t.history && o.since === START);
+  const cookieRemoved = at(([k]) => k === 'cookies.remove');
+  assert.ok(logoutOver() > 0, 'the hanging logout tab was closed at its time limit');
+  assert.ok(hostAsked >= 0 && hostAsked < logoutOver(), 'session.end was asked while the logout page still loaded');
+  assert.ok(historyGone >= 0 && historyGone < logoutOver(), 'the session\'s history went while the logout page still loaded');
+  assert.ok(cookieRemoved > logoutOver(), 'cookies only after the logout page');
+  // The session's tabs were closed before its history removal (Chromium forgets closed tabs with it).
+  // Chromium forgets closed tabs with its history removal: the one after the logout pages comes
+  // after every tab (the session's, the logout tab) is closed, and finds only the logout visits.
+  const history = b.calls.map((c, i) => [c, i]).filter(([[k, , t]]) => k === 'browsingData.remove' && t.history);
+  assert.equal(history.length, 2, JSON.stringify(history));
+  const [[, o2], i2] = history[1];
+  assert.ok(i2 > logoutOver() && i2 > at(([k, ids]) => k === 'tabs.remove' && ids.includes(2)));
+  assert.equal(o2.since, START);
+  // Chromium's per-site removals that differ only by origins are one call (it runs them one at a time).
+  assert.equal(b.calls.filter(([k, o]) => k === 'browsingData.remove' && o.origins).length, 1);
+  assert.equal(lineOf(r, 'logoutPage').status, 'notice');
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'tabs').status, 'ok', JSON.stringify(r.lines));
+});
+
+test('the browser\'s lines are shown verified while the host still works; the whole receipt once it answered', async () => {
+  let answered = 0;
+  const { ctx } = scenario({ host: async (msg) => {
+    if (msg.cmd === 'session.end') {
+      await new Promise((r) => setTimeout(r, 400)); // a slow wipe
+      answered = Date.now();
+    }
+    return hostAnswering(msg);
+  } });
+  let shownAt = 0;
+  let shown = null;
+  const r = await runCleanup({ ...ctx, progress: (p, extra) => {
+    if (p === 'lines') {
+      shownAt = Date.now();
+      shown = extra.lines;
+    }
+  } });
+  assert.ok(shownAt > 0 && answered > 0 && shownAt < answered, 'the browser lines before the host\'s answer');
+  assert.ok(shown.some((l) => l.id === 'history' && l.status === 'ok'));
+  assert.ok(!shown.some((l) => l.id === 'files'), 'no files line before the host has answered');
+  assert.equal(lineOf(r, 'files').status, 'ok');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Firefox: a history removal past its time limit is judged by the verification (done: ok; not done: the history line fails)', async () => {
+  for (const done of [true, false]) {
+    const { b, ctx } = firefoxScenario();
+    b.state.history = b.state.history.filter((h) => h.lastVisitTime >= START); // nothing older: deleteAll
+    b.history.deleteAll = async () => {
+      if (done) b.state.history = []; // the browser has done the work, its answer comes late
+      return new Promise(() => {});
+    };
+    const remove = b.browsingData.remove;
+    b.browsingData.remove = async (o, t) => (t.history && Object.keys(t).length === 1 ? new Promise(() => {}) : remove(o, t));
+    const r = await runCleanup({ ...ctx, limits: { total: 3000, logout: 300, browser: 300, host: 400, verify: 300 } });
+    assert.equal(lineOf(r, 'history').status, done ? 'ok' : 'failed', JSON.stringify(r.lines));
+    assert.equal(lineOf(r, 'cookies').status, 'ok', 'the cookies line does not depend on the history removal');
+  }
 });

@@ -34,6 +34,7 @@ export function fakeBrowser(opts = {}) {
     hang: new Set(opts.hang || []),        // 'logout' | 'browsingData' | 'cookies'
     failRemove: opts.failRemove || false,  // cookies.remove resolves but keeps the cookie
     host: opts.host || ((msg) => ({ id: msg.id, ok: true, result: {} })),
+    ports: [],          // ports opened by connectNative
   };
 
   const cookieMatches = (c, d) => {
@@ -237,6 +238,34 @@ export function fakeBrowser(opts = {}) {
       async sendNativeMessage(name, msg) {
         calls.push(['sendNativeMessage', name, msg]);
         return state.host(msg);
+      },
+      // A port to the same host: each posted frame is answered by state.host, in order, one at a
+      // time (as the host's serving loop does). opts.noPort: the browser refuses (host missing).
+      connectNative(name) {
+        calls.push(['connectNative', name]);
+        const port = { onMessage: event(), onDisconnect: event(), open: true, error: null };
+        let queue = Promise.resolve();
+        port.postMessage = (msg) => {
+          if (!port.open) throw new Error('Attempting to use a disconnected port object');
+          calls.push(['port.postMessage', name, msg]);
+          queue = queue.then(async () => {
+            if (opts.noPort) return; // no host behind this port: it only disconnects
+            const res = await state.host(msg);
+            if (port.open) port.onMessage.emit(res);
+          }).catch(() => {});
+        };
+        port.disconnect = () => {
+          port.open = false;
+        };
+        /** The host process ends (crash, kill): the browser reports the port disconnected. */
+        port.crash = (message = 'Native host has exited.') => {
+          port.open = false;
+          port.error = { message };
+          port.onDisconnect.emit(port);
+        };
+        state.ports.push(port);
+        if (opts.noPort) setTimeout(() => port.crash('Specified native messaging host not found.'), 0);
+        return port;
       },
     },
     // What background.js needs besides the cleanup (storage areas that copy values as the

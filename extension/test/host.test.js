@@ -78,3 +78,58 @@ test('each command waits as long as the host may take (the Go side derives it fr
   }
   assert.deepEqual(waited, [WAIT_MS['session.end'], WAIT_MS['session.start']]);
 });
+
+test('a port: requests go over it one at a time; while it is busy, or once it broke, one-shots are used', async () => {
+  const { fakeBrowser } = await import('./fake-browser.js');
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const b = fakeBrowser({
+    host: async (msg) => {
+      if (msg.cmd === 'session.end') await gate;
+      return { id: msg.id, ok: true, result: msg.cmd === 'hello' ? golden('hello') : { cmd: msg.cmd } };
+    },
+  });
+  const client = createHostClient(b.runtime);
+  assert.equal(client.connect(), true);
+  assert.equal(client.connect(), true, 'one port only');
+  assert.equal(b.calls.filter(([k]) => k === 'connectNative').length, 1);
+  await client.request('hello');
+  const end = client.request('session.end');
+  // The port is busy with session.end: a hello meanwhile goes as a one-shot, and is answered first.
+  const h = await client.request('hello');
+  assert.equal(h.protocol, PROTOCOL);
+  const via = (k, cmd) => b.calls.filter(([kind, , m]) => kind === k && m.cmd === cmd).length;
+  assert.equal(via('port.postMessage', 'hello'), 1);
+  assert.equal(via('sendNativeMessage', 'hello'), 1);
+  release();
+  assert.deepEqual(await end, { cmd: 'session.end' });
+  assert.equal(via('port.postMessage', 'session.end'), 1);
+  assert.equal(via('sendNativeMessage', 'session.end'), 0);
+  // The host process dies: a request in flight fails (never re-sent by itself), the next goes one-shot.
+  let hold;
+  b.state.host = (msg) => new Promise((r) => { hold = () => r({ id: msg.id, ok: true, result: {} }); });
+  const inFlight = client.request('status');
+  await new Promise((r) => setTimeout(r, 5));
+  b.state.ports[0].crash();
+  await assert.rejects(inFlight, { code: 'host_error' });
+  assert.equal(client.connected(), false);
+  hold();
+  b.state.host = (msg) => ({ id: msg.id, ok: true, result: { oneShot: true } });
+  assert.deepEqual(await client.request('status'), { oneShot: true });
+  assert.equal(via('sendNativeMessage', 'status'), 1);
+});
+
+test('a port the browser cannot open (host missing): the code is the one-shot\'s, later requests go one-shot', async () => {
+  const { fakeBrowser } = await import('./fake-browser.js');
+  const b = fakeBrowser({ noPort: true, host: async () => { throw new Error('Specified native messaging host not found.'); } });
+  b.runtime.sendNativeMessage = async () => { throw new Error('Specified native messaging host not found.'); };
+  const client = createHostClient(b.runtime);
+  client.connect();
+  await assert.rejects(client.request('hello'), { code: 'host_missing' });
+  assert.equal(client.connected(), false);
+  await assert.rejects(client.request('hello'), { code: 'host_missing' });
+  // No connectNative at all (an old browser): one-shots only.
+  const plain = createHostClient({ sendNativeMessage: async (n, msg) => ({ id: msg.id, ok: true, result: golden('hello') }) });
+  assert.equal(plain.connect(), false);
+  assert.equal((await plain.request('hello')).protocol, PROTOCOL);
+});

@@ -53,3 +53,12 @@ test('the page: headings, a status region, large targets, the popup\'s rendering
   // Nothing of the person: the page reads the receipt only (no tabs, history, downloads, URL).
   assert.doesNotMatch(js, /tabs\.|history\.|downloads\.|\.url\b/);
 });
+
+test('the browser\'s lines verified, the host\'s to come: the lines shown, no overall status, nothing to click yet', () => {
+  const v = pageView({ phase: 'lines', lines: [{ id: 'history', status: 'ok', key: 'receiptHistory', subs: [] }] }, 'ending');
+  assert.deepEqual([v.view, v.provisional, v.status, v.live, v.next, v.retry], ['receipt', true, '', 'receiptPageChecking', false, false]);
+  // Then the whole receipt replaces it.
+  assert.equal(pageView({ phase: 'done', receipt: { status: 'clean', lines: [] } }, 'ended').provisional, undefined);
+  const js = read('receipt/receipt.js');
+  assert.match(js, /delete \$\('receipt'\)\.dataset\.status/, 'no data-status (what the tests wait for) on a provisional receipt');
+});

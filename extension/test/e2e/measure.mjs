@@ -5,6 +5,12 @@
 // Prints the figures, per step too (the run record's `steps`, and the host's own log for its
 // step); asserts none (speed is reported, never asserted in tests).
 //
+// Beside each run, in the same browser and the same state (the same three sites, history and
+// downloads seeded the same way), the floor: the browser doing only its own `browsingData.remove`
+// of the same data (the cleanup's whole-profile data types since the start) and nothing else —
+// no logout page, no tab, no host, no verification. What the cleanup costs beyond the browser's
+// own removal is the difference.
+//
 //   node test/e2e/measure.mjs [--runs 5] [--browsers chromium,firefox]
 //
 // Under `node --test test/e2e/` this file is also picked up: it then measures with 3 runs per
@@ -17,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SITES, startFakeSites } from './fakesites/server.mjs';
 import { makePersona } from './fakesites/persona.mjs';
+import { CHROMIUM_TYPES, FIREFOX_TYPES } from '../../lib/plan.js';
 import {
   cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, sleep,
   startAccompaniment,
@@ -88,6 +95,39 @@ function hostSide(h, receipt) {
   };
 }
 
+/** The cleanup's whole-profile data types in scope session (plan.js: Firefox refuses localStorage with `since`). */
+function floorTypes(kind) {
+  if (kind === 'chromium') return { ...CHROMIUM_TYPES };
+  const { localStorage, indexedDB, serviceWorkers, ...rest } = FIREFOX_TYPES;
+  return rest;
+}
+
+/** One accompaniment as in a measured run, up to the click: three sites, history, downloads. */
+async function prepare(d, h, persona) {
+  const popup = await d.openPopup();
+  await startAccompaniment(popup);
+  await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
+  await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password);
+  await logIn(d, SITES.impots.host, persona.login.impots, persona.password);
+  await seed(popup, h);
+  return popup;
+}
+
+/** The floor: only the browser's own removal of the same data, timed from the extension page. */
+async function floorRun(d, h, persona, kind) {
+  const popup = await prepare(d, h, persona);
+  const ms = await extensionCall(popup, async (types) => {
+    const b = globalThis.browser ?? globalThis.chrome;
+    const { session } = await b.storage.local.get('session');
+    const t0 = performance.now();
+    await b.browsingData.remove({ since: session.startedAt }, types);
+    return performance.now() - t0;
+  }, floorTypes(kind));
+  await endAccompaniment(popup); // untimed: leaves the browser, Downloads and the host as after a measured run
+  await popup.close().catch(() => {});
+  return ms;
+}
+
 async function measureBrowser(kind) {
   const persona = makePersona();
   const h = makeHome(kind);
@@ -96,12 +136,7 @@ async function measureBrowser(kind) {
   const out = [];
   try {
     for (let i = 0; i < runs; i++) {
-      const popup = await d.openPopup();
-      await startAccompaniment(popup);
-      await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
-      await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password);
-      await logIn(d, SITES.impots.host, persona.login.impots, persona.password);
-      await seed(popup, h);
+      const popup = await prepare(d, h, persona);
       // Phase times, from the storage writes the background makes as it goes.
       await popup.evaluate(() => {
         const b = globalThis.browser ?? globalThis.chrome;
@@ -123,6 +158,7 @@ async function measureBrowser(kind) {
         left: fs.readdirSync(h.downloads).length - 1, phases,
         failed: r.lines.filter((l) => /^\S+ (failed|partial):/.test(l)) });
       await popup.close().catch(() => {});
+      out[out.length - 1].floorMs = await floorRun(d, h, persona, kind);
     }
   } finally {
     await d.browser.close().catch(() => {});
@@ -136,7 +172,8 @@ async function main(log) {
   if (runs <= 0) return;
   const cpu = os.cpus()[0];
   log(`machine: ${os.cpus().length} × ${cpu ? cpu.model.trim() : '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
-  log(`load: 3 sites (2 logout URLs), ${HISTORY} history entries and ${DOWNLOADS} downloads seeded during the accompaniment; ${runs} runs`);
+  log(`load: 3 sites (2 logout URLs), ${HISTORY} history entries and ${DOWNLOADS} downloads seeded during the accompaniment; ${runs} runs; no policies (the worst case)`);
+  log(`machine load at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`);
   for (const kind of opts.browsers.split(',')) {
     const why = cannotRun(kind === 'chromium' ? CHROMIUM : FIREFOX, 'go', 'openssl');
     if (why) {
@@ -148,6 +185,9 @@ async function main(log) {
     log(`${kind}: click → verified receipt: median ${f(median(r.map((x) => x.ms)))} `
       + `(runs: ${r.map((x) => f(x.ms)).join(', ')}); cleanup itself median ${f(median(r.map((x) => x.cleanupMs)))}; `
       + `receipts: ${r.map((x) => x.status).join(', ')}; files left: ${r.map((x) => x.left).join(', ')}`);
+    const floor = median(r.map((x) => x.floorMs));
+    log(`${kind}: floor (only browsingData.remove of the same data, same state): median ${f(floor)} `
+      + `(runs: ${r.map((x) => f(x.floorMs)).join(', ')}); receipt − floor: ${(median(r.map((x) => x.ms)) - floor).toFixed(0)} ms`);
     for (const [i, x] of r.entries()) if (x.failed.length) log(`${kind}: run ${i + 1} not clean: ${x.failed.join(' | ')}`);
     // Per step, from the run record (cleanup.js `steps`): where the time goes, median of the runs.
     const names = [...new Set(r.flatMap((x) => Object.keys(x.steps)))];
@@ -155,7 +195,9 @@ async function main(log) {
     log(`${kind}: steps, median ms (began at +ms): ${names.map((n) => `${n} ${med(n, 'ms')} (+${med(n, 'at')})`).join(', ')}`);
     const hs = r.map((x) => x.host).filter(Boolean);
     if (hs.length) {
-      log(`${kind}: host step seen from the host's log, median ms: request → host started ${median(hs.map((x) => x.spawn)).toFixed(0)}, `
+      const spawn = median(hs.map((x) => x.spawn));
+      // Negative: the host was already running (the port opened at the start of the accompaniment).
+      log(`${kind}: host step seen from the host's log, median ms: request → host started ${spawn < 0 ? 'already running (port)' : spawn.toFixed(0)}, `
         + `session.end ${median(hs.map((x) => x.command)).toFixed(0)}, answer → extension ${median(hs.map((x) => x.back)).toFixed(0)}`);
     }
     const phases = r[r.length - 1].phases || [];

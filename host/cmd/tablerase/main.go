@@ -15,7 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tablerase/tablerase/host/internal/audit"
@@ -115,14 +115,22 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 	t0 := time.Now()
 	// hello is nearly always the first request and reading the browsers' policies is most of its
 	// work: start it now, alongside loading the configuration and opening the log.
+	// On a port (connectNative) the process lives through the accompaniment: a later hello reads
+	// the policies again, as a new process would.
 	policies := make(chan policy.Report, 1)
 	go func() { policies <- policy.Read(context.Background()) }()
-	policyReport := sync.OnceValue(func() policy.Report { return <-policies })
+	var prefetchUsed atomic.Bool
+	policyReport := func(ctx context.Context) policy.Report {
+		if prefetchUsed.CompareAndSwap(false, true) {
+			return <-policies
+		}
+		return policy.Read(ctx)
+	}
 	h, err := openHost(stderr, session.NativeBudgets)
 	allowed := caller.Allowed(h.cfg.AllowedExtensions)
 	h.log.HostStart("native", caller.Family, version, allowed)
 	env := &commands.Env{Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH, Config: h.cfg,
-		Sessions: h.sessions, Policy: func(context.Context) policy.Report { return policyReport() },
+		Sessions: h.sessions, Policy: policyReport,
 		ClosedBrowsers: func() bool {
 			exe, err := os.Executable()
 			return err == nil && install.HookPresent(machine.NativeEnv(), exe)
