@@ -337,12 +337,12 @@ func (r *runner) writePolicies(b policy.Browser) error {
 
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
-	for _, f := range firefoxPolicyFiles[osTable(r.o.Env)] {
+	for _, f := range append(firefoxPolicyFiles[osTable(r.o.Env)], firefoxLinkedPolicyFiles[osTable(r.o.Env)]...) {
 		file, folder := r.o.Env.Expand(f.File), r.o.Env.Expand(f.Folder)
 		if !r.o.Env.Absolute(file) || !r.o.Env.Absolute(folder) {
 			continue
 		}
-		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil {
+		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil && !r.linkedElsewhere(file, err) {
 			errs = append(errs, err)
 		}
 	}
