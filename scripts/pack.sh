@@ -52,6 +52,7 @@ version=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$here/extension/manifest.
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 src="$work/tablerase"
 mkdir -p "$src" "$out"
+out=$(cd "$out" && pwd)
 # Runtime files only (what `npm run build` ships).
 (cd "$here/extension" && tar -cf - --exclude=node_modules --exclude=test --exclude=scripts --exclude='package*.json' \
   --exclude='*.md' --exclude=.eslintrc.json .) | tar -xf - -C "$src"
