@@ -81,3 +81,6 @@ step "extension: charter reminders in real browsers"
 
 step "real-browser proof: Chromium and Firefox ESR end to end, the real toolbar (headful, xdotool), faults, forensics, accessibility, measured"
 (cd extension && npm run e2e)
+
+step "real-browser proof, deployed mode: IT's own CRX/XPI installed by the project's policies (private mount namespace, nothing left on the system)"
+(cd extension && npm run e2e:deployed)

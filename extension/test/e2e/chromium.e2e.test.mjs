@@ -9,23 +9,11 @@ import path from 'node:path';
 import { formatFindings, searchTrees } from './forensics.mjs';
 import { cannotRun, CHROMIUM, launchChromium, setUp } from './harness.mjs';
 import { COOKIE_PARENTS, fullScenario, visit } from './scenario.mjs';
+import { CHROMIUM_RESIDUE } from './residue.mjs';
 
 const skip = cannotRun(CHROMIUM, 'Xvfb', 'xclip', 'openssl', 'go');
 
-/**
- * What Chromium itself keeps after every removal its extension API offers (measured by this
- * suite; see the README). Each is a file the browser rewrites or compacts on its own schedule;
- * only a closed browser's files could be cleaned by something else.
- */
-export const CHROMIUM_RESIDUE = [
-  // LevelDB write-ahead logs: a deleted key stays in the log until the next compaction.
-  /^Default\/Local Storage\/leveldb\/\d+\.log$/,
-  /^Default\/Session Storage\/\d+\.log$/,
-  // The download service's records (file names), see DESIGN "what the browsers leave behind".
-  /^Default\/shared_proto_db\/\d+\.log$/,
-  // Session restore (SNSS command log): titles and form state of the closed tabs.
-  /^Default\/Sessions\/(Session|Tabs)_\d+$/,
-];
+export { CHROMIUM_RESIDUE };
 
 test('chromium: after one click nothing of the person is left', { skip, timeout: 180000 }, async (t) => {
   await fullScenario(t, 'chromium', launchChromium, { profileAllowed: CHROMIUM_RESIDUE });

@@ -7,31 +7,12 @@
 import { test } from 'node:test';
 import { cannotRun, FIREFOX, launchFirefox } from './harness.mjs';
 import { fullScenario } from './scenario.mjs';
+import { FIREFOX_KNOWN_GAPS, FIREFOX_RESIDUE } from './residue.mjs';
 
 const skip = cannotRun(FIREFOX, 'Xvfb', 'xclip', 'openssl', 'go');
 
-/** What Firefox keeps after every removal its extension API offers (see the README). */
-export const FIREFOX_RESIDUE = [
-  // Session restore: the closed tabs (titles, form data) of the accompaniment, lz4-compressed.
-  /^sessionstore(\.jsonlz4|-backups\/.*)$/,
-  // HTTP cache entries removed by the cleanup ("doomed") whose files Firefox deletes lazily, at
-  // its next start.
-  // (Under XDG_CACHE_HOME, beside the profile: ~/.cache/mozilla/firefox/<profile>.)
-  /^~\/\.cache\/mozilla\/firefox\/[^/]+\/cache2\/doomed\/\d+$/,
-  // The known gap below, seen on disk: the DOM Cache API of every site.
-  /^storage\/default\/https\+\+\+[^/]+\/cache\//,
-];
 
-/**
- * Checks known to fail in Firefox ESR 153, and why (each is in the README and the report; the
- * receipt tells it too, see receiptSays below):
- * - Cache Storage (the DOM Cache API a service worker fills) survives: Firefox's
- *   browsingData has no type for it (`cache` is the HTTP cache; `indexedDB` and `localStorage`
- *   clear only the "idb" and "ls" quota clients; `serviceWorkers` only unregisters).
- */
-export const FIREFOX_KNOWN_GAPS = [
-  /^site data seen by [^:]+: \{"localStorage":0,"indexedDB":\[\],"serviceWorkers":0,"caches":\["hors-ligne-v1"\],"cookies":""\}$/,
-];
+export { FIREFOX_KNOWN_GAPS, FIREFOX_RESIDUE };
 
 test('firefox: after one click nothing of the person is left', { skip, timeout: 180000 }, async (t) => {
   await fullScenario(t, 'firefox', launchFirefox, {

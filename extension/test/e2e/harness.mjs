@@ -230,7 +230,7 @@ export async function launchChromium(h, sites, { display, headful = false, args 
 }
 
 /** Firefox prefs for the suite (see reference/testing.md). */
-function firefoxPrefs(h, sites, extra = {}) {
+export function firefoxPrefs(h, sites, extra = {}) {
   return {
     'xpinstall.signatures.required': false,
     'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
@@ -301,7 +301,7 @@ function startFirefox(h, sites, display, prefs = {}, { headful = false, args = [
  * @param {number} [retries=0]  popup loads to retry: at a cold start a sideloaded add-on may not
  *   answer yet
  */
-function firefoxDriver(browser, extensionId, retries = 0) {
+export function firefoxDriver(browser, extensionId, retries = 0) {
   const d = {
     kind: 'firefox',
     browser,

@@ -215,8 +215,11 @@ export function forensics(t, h, persona, { profileAllowed = [], label = 'forensi
  * @param {RegExp[]} [o.knownGaps]  checks known to fail in this browser, each with its reason in the
  *   caller: printed as KNOWN GAP, not failed; anything else fails
  * @param {RegExp[]} [o.receiptSays]  lines the receipt must hold (how a known gap is told to the user)
+ * @param {Function} [o.beforeEnd]  async (d, h, popup, sites): extra checks after the visit, before the
+ *   click (the deployed mode checks there what the policies promise)
+ * @param {string|null} [o.shots]  screenshot name prefix (default: kind); null: none taken
  */
-export async function fullScenario(t, kind, launch, { profileAllowed = [], knownGaps = [], receiptSays = [] } = {}) {
+export async function fullScenario(t, kind, launch, { profileAllowed = [], knownGaps = [], receiptSays = [], beforeEnd = null, shots = kind } = {}) {
   const keep = !!process.env.TABLERASE_E2E_KEEP;
   const defer = deferrer(t);
   const persona = makePersona();
@@ -232,7 +235,7 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
 
   const popup = await d.openPopup();
   const a11y = [];
-  const v = await visit(d, h, persona, { display: x.display, popup, shots: kind, a11y, t });
+  const v = await visit(d, h, persona, { display: x.display, popup, shots: shots || '', a11y, t });
   defer(() => v.clip && v.clip.kill());
 
   const before = await visitedCookies(d);
@@ -240,8 +243,9 @@ export async function fullScenario(t, kind, launch, { profileAllowed = [], known
   assert.ok(before.some((c) => c.name === 'trustedDevice' && c.domain.endsWith('ameli.fr')), 'ameli set its trustedDevice cookie');
   assert.ok(before.some((c) => c.domain.endsWith('example-commerce.fr')), 'the shop set cookies');
 
+  if (beforeEnd) await beforeEnd(d, h, popup, sites);
   const receipt = await endAccompaniment(popup);
-  await screenshot(popup, `${kind}-receipt-${receipt.status}`);
+  if (shots) await screenshot(popup, `${shots}-receipt-${receipt.status}`);
   a11y.push(...await axe(popup, 'receipt', t));
   for (const re of receiptSays) assert.ok(receipt.lines.some((l) => re.test(l)), `the receipt says ${re}:\n${receipt.lines.join('\n')}`);
   await assertClean(t, d, h, sites, persona, { popup, receipt, startedAt: v.startedAt, docs: v.docs, display: x.display, knownGaps });

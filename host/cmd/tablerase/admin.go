@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/tablerase/tablerase/host/internal/install"
 	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/policy"
+	"github.com/tablerase/tablerase/host/internal/protocol"
 )
 
 // The admin commands: install, uninstall, doctor. Flag parsing and hints live
@@ -138,6 +140,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	dry := fl.Bool("dry-run", false, "print every file and key that would be written, write nothing")
 	updateURL := fl.String("update-url", "", "Chromium update `URL` for the extension (default: the browser's store)")
 	xpiURL := fl.String("xpi-url", "", "Firefox install `URL` of the add-on, file:/// allowed (default: addons.mozilla.org)")
+	extID := fl.String("extension-id", "", "Chromium `id` of IT's own build to force-install (scripts/pack.sh); must be in the configuration's allowed_extensions (default: the only Chromium id listed there, else the official one)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -167,6 +170,10 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stderr, "tablerase install: warning: configuration not read (%v); extra extension ids not added\n", err)
 	}
+	if o.Params.ChromiumID, err = forcedChromiumID(*extID, o.ExtraIDs); err != nil {
+		fmt.Fprintln(stderr, "tablerase install:", err)
+		return 2
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
 	res, err := install.Install(ctx, o)
@@ -180,6 +187,30 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Installed for %s (%s level). Check with: tablerase doctor\n", joinBrowsers(res.Browsers), level)
 	}
 	return 0
+}
+
+// forcedChromiumID picks the Chromium extension id the policies force-install, from the one
+// setting that also decides who may call the host: the configuration's allowed_extensions. IT
+// lists its own build's id there (scripts/pack.sh prints it); the policies then force-install that
+// id, the host manifests allow it and the host accepts it. flag, when given, must be one of them.
+func forcedChromiumID(flag string, allowed []string) (string, error) {
+	var ids []string
+	for _, id := range allowed {
+		if protocol.ValidExtensionID(id) && len(id) == 32 && !strings.Contains(id, "@") && id != policy.ChromiumID {
+			ids = append(ids, id)
+		}
+	}
+	switch {
+	case flag == "" && len(ids) == 1:
+		return ids[0], nil
+	case flag == "" && len(ids) > 1:
+		return "", fmt.Errorf("allowed_extensions lists several Chromium ids (%s): say which one the policies force-install with --extension-id", strings.Join(ids, ", "))
+	case flag == "" || flag == policy.ChromiumID:
+		return "", nil
+	case !slices.Contains(ids, flag):
+		return "", fmt.Errorf("--extension-id %s is not in the configuration's allowed_extensions: add it there first (the host would refuse the extension it force-installs)", flag)
+	}
+	return flag, nil
 }
 
 func joinBrowsers(bs []machine.Browser) string {
@@ -252,6 +283,13 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 			return string(cfg.Scope), fs, nil
 		},
 		StateDir: config.StateDir,
+		AllowedExtensions: func() []string {
+			cfg, err := config.Load()
+			if err != nil {
+				return nil
+			}
+			return cfg.AllowedExtensions
+		},
 	}
 	rep := doctor.Run(context.Background(), in)
 	if *asJSON {

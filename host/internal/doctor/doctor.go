@@ -78,6 +78,9 @@ type Inputs struct {
 	// TaskInstalled reports whether the Windows logon task exists (install.TaskInstalled); nil
 	// elsewhere, where the hook is files doctor reads itself.
 	TaskInstalled func() (bool, error)
+	// AllowedExtensions returns the configuration's allowed_extensions (the host's extra
+	// callers); nil: none.
+	AllowedExtensions func() []string
 }
 
 // Report is the whole diagnosis.
@@ -107,7 +110,14 @@ func Run(ctx context.Context, in Inputs) Report {
 		present++
 		r.Checks = append(r.Checks, manifestCheck(ctx, in, b))
 		if br, ok := r.Policy.Browsers[b]; ok {
+			idc, allowed := extensionIDCheck(ctx, in, b)
+			if allowed && br.Checks != nil {
+				br.Checks[policy.CheckExtension] = true // IT's own build, force-installed under its id
+			}
 			r.Checks = append(r.Checks, policyCheck(b, br))
+			if idc != nil {
+				r.Checks = append(r.Checks, *idc)
+			}
 		}
 	}
 	r.Checks = append(r.Checks, hostBinaryChecks(in)...)

@@ -340,13 +340,13 @@ func (r *runner) writePolicies(b machine.Browser) error {
 
 func (r *runner) mergeFirefox(vals map[string]any) error {
 	var errs []error
-	for _, f := range r.o.Env.FirefoxPolicyFiles() {
+	for _, f := range append(r.o.Env.FirefoxPolicyFiles(), r.o.Env.FirefoxLinkedPolicyFiles()...) {
 		file, err1 := r.o.Env.Resolve(f.File)
 		folder, err2 := r.o.Env.Resolve(f.Folder)
 		if err1 != nil || err2 != nil {
 			continue // say %ProgramFiles(x86)% on a 32-bit Windows
 		}
-		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil {
+		if err := r.mergeFirefoxFile(file, folder, f.Create, vals); err != nil && !r.linkedElsewhere(file, err) {
 			errs = append(errs, err)
 		}
 	}

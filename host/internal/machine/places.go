@@ -55,6 +55,22 @@ type PolicyFile struct {
 // only the latter; checked); on Windows and macOS the distribution folder.
 func (e Env) FirefoxPolicyFiles() []PolicyFile { return firefoxPolicyFiles[e.Table()] }
 
+// FirefoxLinkedPolicyFiles are distribution folders a Firefox package reaches
+// through a link of its own, listed at the link's target: Debian's firefox-esr
+// ships /usr/lib/firefox-esr/distribution as a link to
+// /usr/share/firefox-esr/distribution (checked on Debian 12, firefox-esr 153).
+// install never writes through a link, so the entry of FirefoxPolicyFiles for
+// /usr/lib/firefox-esr is skipped there and this one is written: the file
+// Firefox reads through the link. Folder is again the first folder that must be
+// the administrator's alone.
+func (e Env) FirefoxLinkedPolicyFiles() []PolicyFile { return firefoxLinkedPolicyFiles[e.Table()] }
+
+var firefoxLinkedPolicyFiles = map[string][]PolicyFile{
+	"linux": {
+		{"/usr/share/firefox-esr/distribution/policies.json", "/usr/share/firefox-esr", false},
+	},
+}
+
 var firefoxPolicyFiles = map[string][]PolicyFile{
 	"linux": {
 		{"/etc/firefox/policies/policies.json", "/etc/firefox", true},

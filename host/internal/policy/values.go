@@ -24,6 +24,9 @@ const (
 type Params struct {
 	UpdateURL string // Chromium family update manifest; "" = the browser's store
 	XPIURL    string // Firefox install_url (file:/// allowed); "" = addons.mozilla.org
+	// ChromiumID is the id of the build the Chromium family force-installs: IT's own key gives
+	// its own id (scripts/pack.sh); "" = the official ChromiumID.
+	ChromiumID string
 }
 
 // AMOURL is the install_url used when no XPIURL is given.
@@ -70,6 +73,10 @@ func Values(b machine.Browser, p Params) map[string]any {
 			update = EdgeStoreURL
 		}
 	}
+	id := p.ChromiumID
+	if id == "" {
+		id = ChromiumID
+	}
 	v := map[string]any{
 		"PasswordManagerEnabled":        false,
 		"AutofillAddressEnabled":        false,
@@ -80,7 +87,7 @@ func Values(b machine.Browser, p Params) map[string]any {
 		"NativeMessagingUserLevelHosts": false,
 		"NativeMessagingAllowlist":      []any{HostName},
 		"ExtensionSettings": map[string]any{
-			ChromiumID: map[string]any{
+			id: map[string]any{
 				"installation_mode": "force_installed",
 				"update_url":        update,
 				"toolbar_pin":       "force_pinned",
