@@ -62,6 +62,9 @@ func Values(b machine.Browser, p Params) map[string]any {
 					"installation_mode": "force_installed",
 					"install_url":       url,
 					"private_browsing":  true,
+					// The button on the toolbar, not in the extensions menu: one click for
+					// the aidant, as toolbar_pin gives in the Chromium family.
+					"default_area": "navbar",
 				},
 			},
 		}
