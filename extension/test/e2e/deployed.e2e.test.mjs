@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import {
-  cannotRun, CHROMIUM, chromiumResolver, extensionCall, FIREFOX, FIREFOX_ID, firefoxDriver, firefoxPrefs, REPO, trustCA,
+  cannotRun, CHROMIUM, chromiumDriver, chromiumResolver, extensionCall, FIREFOX, FIREFOX_ID, firefoxDriver, firefoxPrefs, REPO, trustCA,
 } from './harness.mjs';
 import { fullScenario, VISITED } from './scenario.mjs';
 import { CHROMIUM_RESIDUE, FIREFOX_KNOWN_GAPS, FIREFOX_RESIDUE } from './residue.mjs';
@@ -246,24 +246,7 @@ async function launchDeployedChromium(dep, t) {
     }
     t.diagnostic(`chromium: IT's CRX force-installed, its popup loads ${(performance.now() - t0).toFixed(0)} ms after launch; served: ${dep.served.join(', ')}`);
     assert.ok(dep.served.includes('update.xml') && dep.served.some((n) => n.endsWith('.crx')), 'the CRX came from IT\'s update URL');
-    const d = {
-      kind: 'chromium',
-      browser,
-      cdp,
-      popupUrl,
-      async openPopup() {
-        const p = await browser.newPage();
-        await p.goto(d.popupUrl);
-        await p.waitForSelector('#start, #end');
-        return p;
-      },
-      async cookies() {
-        const { cookies } = await cdp.send('Storage.getCookies');
-        return cookies.map((c) => ({ domain: c.domain, name: c.name, partitioned: !!c.partitionKey }));
-      },
-      process: () => browser.process(),
-    };
-    return d;
+    return chromiumDriver({ browser, cdp, popupUrl });
   };
 }
 

@@ -207,12 +207,20 @@ export async function launchChromium(h, sites, { display, headful = false, args 
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: h.downloads, eventsEnabled: true });
   const sw = await browser.waitForTarget(
     (tg) => tg.type() === 'service_worker' && tg.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`), { timeout: 15000 });
+  return chromiumDriver({ browser, cdp, worker: await sw.worker(), popupUrl: `chrome-extension://${CHROMIUM_ID}/popup/popup.html` });
+}
+
+/**
+ * The suite's driver of a launched Chromium: its popup, every cookie, its process.
+ * `worker` (the service worker) is absent when DevTools cannot reach a policy-installed one.
+ */
+export function chromiumDriver({ browser, cdp, worker, popupUrl }) {
   const d = {
     kind: 'chromium',
     browser,
     cdp,
-    worker: await sw.worker(),
-    popupUrl: `chrome-extension://${CHROMIUM_ID}/popup/popup.html`,
+    worker,
+    popupUrl,
     async openPopup() {
       const p = await browser.newPage();
       await p.goto(d.popupUrl);
