@@ -8,6 +8,7 @@ import { offlineCacheFate, passwordsDisabled } from './policy.js';
 import { effectiveScope } from './settings.js';
 import { endedSession, hostAttemptFailed, hostRegistered, otherHostsInHistory, otherHostsOf, startSession } from './session.js';
 import { runCleanup } from './cleanup.js';
+import { CONTRACT } from './contract.js';
 import { withoutNames } from './receipt.js';
 import { bounded } from './timeout.js';
 
@@ -75,10 +76,12 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
       return { ...base, state: 'ending', endReason: reason, host: { ...h, endAsked: h.sessionId || h.endAsked || '' } };
     });
     await starter.stopRetry();
-    // A start attempt still in flight: let it land first (bounded), so that the host's session.end
-    // comes after its session.start and the report is judged against the id it returns.
+    // A start attempt still in flight: let it land first, so that the host's session.end comes
+    // after its session.start and the report is judged against the id it returns. Bounded by the
+    // contract's time before the host (budgets.json before_host_ms): the browser steps that
+    // precede session.end now take tens of ms, so that allowance is this wait's.
     const inFlight = starter.registering();
-    if (inFlight) await bounded(() => inFlight, 3000);
+    if (inFlight) await bounded(() => inFlight, CONTRACT.budgets.extension.before_host_ms);
     const writeRun = (phase, extra = {}) => store.setRun({ phase, reason, ...extra });
     // Each storage call is a round trip (tens of ms in a loaded Firefox): the ones before the
     // cleanup go together, and the badge is not waited for.

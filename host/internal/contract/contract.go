@@ -258,8 +258,9 @@ type Table struct {
 		HelloMS     int64 `json:"hello_ms"`
 		// VerifyMS: the re-reading after the host has answered.
 		VerifyMS int64 `json:"verify_ms"`
-		// BeforeHostMS: the least the browser steps before session.end (logout pages, closing
-		// the tabs that could hold files open) must keep.
+		// BeforeHostMS: what comes before session.end may take: a session.start still in
+		// flight at the click (end.js waits for it at most this long), then the browser steps
+		// that must precede the host (closing the tabs that could hold files open).
 		BeforeHostMS int64 `json:"before_host_ms"`
 	} `json:"extension"`
 }
