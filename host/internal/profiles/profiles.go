@@ -104,11 +104,19 @@ func visitRoot(ctx context.Context, b machine.Browser, root, cacheRoot string, r
 	}
 	// Chromium's lock is per user-data folder (all its profiles); Firefox's per profile.
 	if !running && !b.IsFirefox() && chromiumRunning(root) {
+		before := r.Running
 		for _, e := range entries {
 			if e.IsDir() && isChromiumProfile(root, e.Name()) {
 				r.Profiles++
 				r.Running++
 			}
+		}
+		// A fresh profile gets its Preferences file only seconds after the browser starts (Chromium
+		// writes it lazily): the running browser still counts, or a wait for its exit would end
+		// at once, taking "nothing to do" for an answer.
+		if r.Running == before {
+			r.Profiles++
+			r.Running++
 		}
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/tablerase/tablerase/host/internal/machine"
 	"github.com/tablerase/tablerase/host/internal/testenv"
@@ -186,5 +187,19 @@ func TestPurgeRemovesSiteDataOfClosedProfilesOnly(t *testing.T) {
 	}
 	if again := Purge(context.Background(), a.env()); again.SiteData != 0 || again.Failed != 0 {
 		t.Fatalf("second Purge = %+v, want nothing left to remove", again)
+	}
+}
+
+// A Chromium started seconds ago has no Preferences file yet (written lazily): it is running all
+// the same, so what waits for its exit keeps waiting instead of finding nothing to do.
+func TestFreshRunningChromiumCountsAsRunning(t *testing.T) {
+	a := newAccount(t)
+	chromium := filepath.Join(".config", "chromium")
+	a.file(filepath.Join(chromium, "Default", "History"), "x")
+	host, _ := os.Hostname()
+	os.Symlink(fmt.Sprintf("%s-%d", host, os.Getpid()), filepath.Join(a.home, chromium, "SingletonLock"))
+	r := Residue(context.Background(), a.env(), Window{Since: time.Now().Add(-time.Hour)})
+	if r.Running == 0 {
+		t.Fatalf("a running Chromium without Preferences yet was not counted as running: %+v", r)
 	}
 }
