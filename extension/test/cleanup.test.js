@@ -185,6 +185,27 @@ test('the closed tabs of the session are forgotten from "recently closed", the a
   }
 });
 
+test('chromium: a tab recorded in "recently closed" after the history removal is still forgotten', async () => {
+  const { b, ctx } = scenario({ sessions: true });
+  // Chromium records the closed tab a moment after tabs.remove answers: here, just after the
+  // history removal that follows the logout pages has run.
+  const remove = b.tabs.remove;
+  const late = [];
+  b.tabs.remove = async (ids) => {
+    await remove(ids);
+    late.push(...b.state.closed.splice(0));
+  };
+  const browsingRemove = b.browsingData.remove;
+  let removals = 0;
+  b.browsingData.remove = async (o, t) => {
+    await browsingRemove(o, t);
+    if (t.history && ++removals === 2) b.state.closed.unshift(...late.splice(0));
+  };
+  const r = await runCleanup(ctx);
+  assert.deepEqual(b.state.closed, []);
+  assert.equal(lineOf(r, 'tabs').key, 'receiptTabs');
+});
+
 test('a closed tab that cannot be forgotten makes the tabs line fail', async () => {
   const { b, ctx } = scenario({ sessions: true, firefox: true });
   b.sessions.forgetClosedTab = async () => {};
