@@ -183,11 +183,14 @@ function installAsIT(t, dep, h, kind) {
   dep.run('/bin/sh', ['-c', 'echo \'{"DeveloperToolsAvailability": 1}\' > /etc/chromium/policies/managed/zz-e2e-devtools.json'], env);
   if (kind === 'firefox') {
     // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md).
-    const pol = '/usr/share/firefox-esr/distribution/policies.json';
-    dep.run('/bin/sh', ['-c', `node -e '
-      const fs = require("fs"); const p = process.argv[1]; const j = JSON.parse(fs.readFileSync(p, "utf8"));
-      j.policies.Preferences = { ...(j.policies.Preferences || {}), "xpinstall.signatures.required": { Value: false, Status: "locked" } };
-      fs.writeFileSync(p, JSON.stringify(j, null, 2));' ${pol}`], env);
+    // Firefox reads /etc/firefox/policies/policies.json when it exists (its SysConfD, printed
+    // below) and then ignores the distribution one; `tablerase install` writes both: so both.
+    for (const pol of ['/etc/firefox/policies/policies.json', '/usr/share/firefox-esr/distribution/policies.json']) {
+      dep.run('/bin/sh', ['-c', `node -e '
+        const fs = require("fs"); const p = process.argv[1]; const j = JSON.parse(fs.readFileSync(p, "utf8"));
+        j.policies.Preferences = { ...(j.policies.Preferences || {}), "xpinstall.signatures.required": { Value: false, Status: "locked" } };
+        fs.writeFileSync(p, JSON.stringify(j, null, 2));' ${pol}`], env);
+    }
   }
   let doctor;
   try {
@@ -261,9 +264,10 @@ async function launchDeployedFirefox(dep, t) {
       headless: true,
       userDataDir: h.profile,
       args: ['--remote-allow-system-access'],
-      // The suite's prefs (xpinstall.signatures.required=false among them). Seen here: with
-      // that pref true in the profile, the locked policy preference alone did not let IT's
-      // unsigned XPI in (downloaded, never installed); see manifests/DEPLOY.md.
+      // The suite's prefs (xpinstall.signatures.required=false among them). Seen here once: with
+      // that pref true in the profile, the policy preference did not let IT's unsigned XPI in;
+      // but it was then written in the distribution policies.json only, which Firefox ignores
+      // beside /etc/firefox/policies/policies.json (see installAsIT): not retried since.
       extraPrefsFirefox: firefoxPrefs(h, sites),
       env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
     });
@@ -335,6 +339,13 @@ async function firefoxPromises(t, d, popup) {
   assert.equal(r.allowed, true, 'the add-on is allowed in private windows (private_browsing: true)');
   // Passwords never offered: the password manager is off by policy, which Firefox applies as the
   // locked preference signon.rememberSignons=false; about:policies lists it as active.
+  // Which policies.json Firefox reads: the chrome realm (--remote-allow-system-access) says.
+  const { result: tree } = await d.browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+  const { result: where } = await d.browser.connection.send('script.evaluate', {
+    expression: `(() => { const f = Services.dirsvc.get("SysConfD", Ci.nsIFile); f.append("policies"); f.append("policies.json"); return f.path + " exists " + f.exists(); })()`,
+    target: { context: tree.contexts[0].context }, awaitPromise: false,
+  });
+  t.diagnostic(`firefox: the policies file it reads first (SysConfD): ${where.result ? where.result.value : JSON.stringify(where.exceptionDetails)}`);
   const page = await d.browser.newPage();
   try {
     await page.goto('about:policies#active', { timeout: 5000 }).catch(() => {});
@@ -352,11 +363,16 @@ async function firefoxPromises(t, d, popup) {
 }
 
 for (const kind of ['chromium', 'firefox']) {
-  // Firefox: the add-on is installed by policies.json from IT's server and answers in the forced
-  // private window (checked above), but the scenario's cookie reading (WebDriver BiDi's default
-  // store, harness.mjs firefoxDriver.cookies) does not see the private windows' store, so its
-  // first check fails ("ameli set its trustedDevice cookie"). Left as todo: see the README.
-  const todo = kind === 'firefox' ? 'the driver does not read the private windows\' cookie store yet (README, deployed mode)' : undefined;
+  // Firefox: installed by policies.json from IT's server, answering in the forced private window,
+  // its cookies read in the private store (harness.mjs firefoxPrivateCookies) and all removed.
+  // But the product leaves the person's site data in the private windows' storage: after a receipt
+  // saying « Cookies et données de sites effacés », each visited site's own page still sees its
+  // localStorage (2 keys), its IndexedDB database and its Cache Storage (cookies gone). Seen on
+  // firefox-esr 153.8: the add-on's removal of site data does not reach the private windows'
+  // storage (why, inside Firefox, not investigated); Firefox drops it when the last private window
+  // closes, which a public computer's browser need not do between two persons.
+  // A real gap of the product (README, deployed mode), not of the test: kept as todo.
+  const todo = kind === 'firefox' ? 'site data (localStorage, IndexedDB, Cache Storage) left in Firefox\'s private windows after a clean receipt (README, deployed mode)' : undefined;
   test(`${kind} deployed: IT's build installed by the policies, then nothing of the person is left`, { skip, todo, timeout: 300000 }, async (t) => {
     const before = snapshotSystem();
     const launch = async (h, sites, o) => {
