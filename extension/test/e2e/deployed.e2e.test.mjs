@@ -11,7 +11,8 @@
 //   file and Firefox's policies.json at the system paths (/etc/chromium/…,
 //   /usr/share/firefox-esr/distribution/ behind Debian's link /usr/lib/firefox-esr/distribution).
 //   For Firefox, IT's unsigned XPI needs the ESR preference xpinstall.signatures.required=false,
-//   which the guide adds to policies.json ("Preferences", locked); the test does the same.
+//   which the guide adds to policies.json ("Preferences", locked); the test does the same, with
+//   the preference true in the profile (ESR's default), so the policy is what lets the XPI in.
 // - Isolation: other people's browsers on this machine must not see those policies. Every
 //   process that writes or reads them (the install, the browser and the host it starts) runs in
 //   a private mount namespace (`unshare --mount --propagation private`) where /etc, /usr and /var
@@ -182,7 +183,8 @@ function installAsIT(t, dep, h, kind) {
   // beside the project's, which is left as installed.
   dep.run('/bin/sh', ['-c', 'echo \'{"DeveloperToolsAvailability": 1}\' > /etc/chromium/policies/managed/zz-e2e-devtools.json'], env);
   if (kind === 'firefox') {
-    // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md).
+    // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md);
+    // the profile says true (launchDeployedFirefox), so this is what lets the XPI in.
     // Firefox reads /etc/firefox/policies/policies.json when it exists (its SysConfD, printed
     // below) and then ignores the distribution one; `tablerase install` writes both: so both.
     for (const pol of ['/etc/firefox/policies/policies.json', '/usr/share/firefox-esr/distribution/policies.json']) {
@@ -264,11 +266,10 @@ async function launchDeployedFirefox(dep, t) {
       headless: true,
       userDataDir: h.profile,
       args: ['--remote-allow-system-access'],
-      // The suite's prefs (xpinstall.signatures.required=false among them). Seen here once: with
-      // that pref true in the profile, the policy preference did not let IT's unsigned XPI in;
-      // but it was then written in the distribution policies.json only, which Firefox ignores
-      // beside /etc/firefox/policies/policies.json (see installAsIT): not retried since.
-      extraPrefsFirefox: firefoxPrefs(h, sites),
+      // The suite's prefs, but xpinstall.signatures.required true in the profile, as ESR's own
+      // default: the policy's locked preference (installAsIT, the IT guide's way) must be what
+      // lets IT's unsigned XPI in, or the popup never answers.
+      extraPrefsFirefox: { ...firefoxPrefs(h, sites), 'xpinstall.signatures.required': true },
       env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
     });
     const d = firefoxDriver(browser, FIREFOX_ID, 15);
