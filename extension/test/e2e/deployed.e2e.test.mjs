@@ -11,7 +11,8 @@
 //   file and Firefox's policies.json at the system paths (/etc/chromium/…,
 //   /usr/share/firefox-esr/distribution/ behind Debian's link /usr/lib/firefox-esr/distribution).
 //   For Firefox, IT's unsigned XPI needs the ESR preference xpinstall.signatures.required=false,
-//   which the guide adds to policies.json ("Preferences", locked); the test does the same.
+//   which the guide adds to policies.json ("Preferences", locked); the test does the same, with
+//   the preference true in the profile (ESR's default), so the policy is what lets the XPI in.
 // - Isolation: other people's browsers on this machine must not see those policies. Every
 //   process that writes or reads them (the install, the browser and the host it starts) runs in
 //   a private mount namespace (`unshare --mount --propagation private`) where /etc, /usr and /var
@@ -182,12 +183,16 @@ function installAsIT(t, dep, h, kind) {
   // beside the project's, which is left as installed.
   dep.run('/bin/sh', ['-c', 'echo \'{"DeveloperToolsAvailability": 1}\' > /etc/chromium/policies/managed/zz-e2e-devtools.json'], env);
   if (kind === 'firefox') {
-    // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md).
-    const pol = '/usr/share/firefox-esr/distribution/policies.json';
-    dep.run('/bin/sh', ['-c', `node -e '
-      const fs = require("fs"); const p = process.argv[1]; const j = JSON.parse(fs.readFileSync(p, "utf8"));
-      j.policies.Preferences = { ...(j.policies.Preferences || {}), "xpinstall.signatures.required": { Value: false, Status: "locked" } };
-      fs.writeFileSync(p, JSON.stringify(j, null, 2));' ${pol}`], env);
+    // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md);
+    // the profile says true (launchDeployedFirefox), so this is what lets the XPI in.
+    // Firefox reads /etc/firefox/policies/policies.json when it exists (its SysConfD, printed
+    // below) and then ignores the distribution one; `tablerase install` writes both: so both.
+    for (const pol of ['/etc/firefox/policies/policies.json', '/usr/share/firefox-esr/distribution/policies.json']) {
+      dep.run('/bin/sh', ['-c', `node -e '
+        const fs = require("fs"); const p = process.argv[1]; const j = JSON.parse(fs.readFileSync(p, "utf8"));
+        j.policies.Preferences = { ...(j.policies.Preferences || {}), "xpinstall.signatures.required": { Value: false, Status: "locked" } };
+        fs.writeFileSync(p, JSON.stringify(j, null, 2));' ${pol}`], env);
+    }
   }
   let doctor;
   try {
@@ -261,10 +266,10 @@ async function launchDeployedFirefox(dep, t) {
       headless: true,
       userDataDir: h.profile,
       args: ['--remote-allow-system-access'],
-      // The suite's prefs (xpinstall.signatures.required=false among them). Seen here: with
-      // that pref true in the profile, the locked policy preference alone did not let IT's
-      // unsigned XPI in (downloaded, never installed); see manifests/DEPLOY.md.
-      extraPrefsFirefox: firefoxPrefs(h, sites),
+      // The suite's prefs, but xpinstall.signatures.required true in the profile, as ESR's own
+      // default: the policy's locked preference (installAsIT, the IT guide's way) must be what
+      // lets IT's unsigned XPI in, or the popup never answers.
+      extraPrefsFirefox: { ...firefoxPrefs(h, sites), 'xpinstall.signatures.required': true },
       env: { ...h.env, ...(display ? { DISPLAY: display } : {}) },
     });
     const d = firefoxDriver(browser, FIREFOX_ID, 15);
@@ -335,6 +340,13 @@ async function firefoxPromises(t, d, popup) {
   assert.equal(r.allowed, true, 'the add-on is allowed in private windows (private_browsing: true)');
   // Passwords never offered: the password manager is off by policy, which Firefox applies as the
   // locked preference signon.rememberSignons=false; about:policies lists it as active.
+  // Which policies.json Firefox reads: the chrome realm (--remote-allow-system-access) says.
+  const { result: tree } = await d.browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+  const { result: where } = await d.browser.connection.send('script.evaluate', {
+    expression: `(() => { const f = Services.dirsvc.get("SysConfD", Ci.nsIFile); f.append("policies"); f.append("policies.json"); return f.path + " exists " + f.exists(); })()`,
+    target: { context: tree.contexts[0].context }, awaitPromise: false,
+  });
+  t.diagnostic(`firefox: the policies file it reads first (SysConfD): ${where.result ? where.result.value : JSON.stringify(where.exceptionDetails)}`);
   const page = await d.browser.newPage();
   try {
     await page.goto('about:policies#active', { timeout: 5000 }).catch(() => {});
@@ -352,11 +364,16 @@ async function firefoxPromises(t, d, popup) {
 }
 
 for (const kind of ['chromium', 'firefox']) {
-  // Firefox: the add-on is installed by policies.json from IT's server and answers in the forced
-  // private window (checked above), but the scenario's cookie reading (WebDriver BiDi's default
-  // store, harness.mjs firefoxDriver.cookies) does not see the private windows' store, so its
-  // first check fails ("ameli set its trustedDevice cookie"). Left as todo: see the README.
-  const todo = kind === 'firefox' ? 'the driver does not read the private windows\' cookie store yet (README, deployed mode)' : undefined;
+  // Firefox: installed by policies.json from IT's server, answering in the forced private window,
+  // its cookies read in the private store (harness.mjs firefoxPrivateCookies) and all removed.
+  // But the product leaves the person's site data in the private windows' storage: after a receipt
+  // saying « Cookies et données de sites effacés », each visited site's own page still sees its
+  // localStorage (2 keys), its IndexedDB database and its Cache Storage (cookies gone). Seen on
+  // firefox-esr 153.8: the add-on's removal of site data does not reach the private windows'
+  // storage (why, inside Firefox, not investigated); Firefox drops it when the last private window
+  // closes, which a public computer's browser need not do between two persons.
+  // A real gap of the product (README, deployed mode), not of the test: kept as todo.
+  const todo = kind === 'firefox' ? 'site data (localStorage, IndexedDB, Cache Storage) left in Firefox\'s private windows after a clean receipt (README, deployed mode)' : undefined;
   test(`${kind} deployed: IT's build installed by the policies, then nothing of the person is left`, { skip, todo, timeout: 300000 }, async (t) => {
     const before = snapshotSystem();
     const launch = async (h, sites, o) => {

@@ -305,6 +305,25 @@ function startFirefox(h, sites, display, prefs = {}, { headful = false, args = [
 }
 
 /**
+ * The cookies of Firefox's private store (privateBrowsingId 1), read with Services.cookies in a
+ * chrome-scope browsing context (WebDriver BiDi with `--remote-allow-system-access`).
+ * @returns {Promise<{domain: string, name: string, path: string, partitioned: boolean}[]>}
+ */
+async function firefoxPrivateCookies(browser) {
+  const { result: tree } = await browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });
+  const chrome = tree.contexts[0];
+  if (!chrome) throw new Error('no chrome browsing context (is --remote-allow-system-access set?)');
+  const { result } = await browser.connection.send('script.evaluate', {
+    expression: `JSON.stringify(Services.cookies.getCookiesWithOriginAttributes(JSON.stringify({ privateBrowsingId: 1 }))
+      .map((c) => ({ domain: c.host, name: c.name, path: c.path, partitioned: !!c.originAttributes.partitionKey })))`,
+    target: { context: chrome.context },
+    awaitPromise: false,
+  });
+  if (result.type !== 'success') throw new Error(`reading the private cookie store: ${JSON.stringify(result.exceptionDetails && result.exceptionDetails.text)}`);
+  return JSON.parse(result.result.value);
+}
+
+/**
  * The driver both Firefox launchers return.
  * @param {number} [retries=0]  popup loads to retry: at a cold start a sideloaded add-on may not
  *   answer yet
@@ -332,13 +351,29 @@ export function firefoxDriver(browser, extensionId, retries = 0) {
       return p;
     },
     /**
-     * WebDriver BiDi returns the unpartitioned cookies of every site; partitioned ones (Total
-     * Cookie Protection, CHIPS) are read through the add-on's own API, for the hosts it may see.
+     * Every cookie of the profile, from both of Firefox's cookie stores. WebDriver BiDi returns the
+     * unpartitioned cookies of the normal store only (`browser.cookies()`; Firefox's
+     * storage.getCookies never selects the private store, whatever the partition descriptor, a
+     * private tab's `{type: 'context'}` included: seen on 153 ESR). The private windows' store (the
+     * only one the pages use when Firefox runs in private windows only, as the deployed mode's
+     * policy makes it) is read in the browser's chrome realm, which `--remote-allow-system-access`
+     * opens to WebDriver BiDi: Services.cookies, privateBrowsingId 1, partitioned or not.
+     * Partitioned ones of the normal store (Total Cookie Protection, CHIPS) are read through the
+     * add-on's own API, for the hosts it may see.
      */
     async cookies() {
-      const all = (await browser.cookies()).map((c) => ({ domain: c.domain, name: c.name, partitioned: false }));
       const page = d.popup;
       if (!page || page.isClosed()) throw new Error('no extension page open to read partitioned cookies');
+      const seen = new Set();
+      const all = [];
+      const add = (c) => {
+        const k = `${c.domain}\t${c.name}\t${c.partitioned || c.path}`;
+        if (seen.has(k)) return;
+        seen.add(k);
+        all.push({ domain: c.domain, name: c.name, partitioned: c.partitioned });
+      };
+      for (const c of await browser.cookies()) add({ ...c, partitioned: false });
+      for (const c of await firefoxPrivateCookies(browser)) add(c);
       const parted = await page.evaluate(async () => {
         const api = globalThis.browser; // the add-on's namespace, in the page (not puppeteer's browser)
         const out = [];
@@ -349,7 +384,8 @@ export function firefoxDriver(browser, extensionId, retries = 0) {
         }
         return out;
       });
-      return [...all, ...parted];
+      for (const c of parted) add({ ...c, path: '' });
+      return all;
     },
     process: () => browser.process(),
   };
