@@ -47,8 +47,8 @@ for target in windows/amd64 windows/arm64 darwin/arm64 darwin/amd64 linux/amd64;
 done
 
 step "fuzz (short runs over the committed corpora)"
-go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=10s ./host/internal/protocol
-go test -run='^$' -fuzz='^FuzzRead$' -fuzztime=10s ./host/internal/framing
+go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=10s -fuzzminimizetime=1s ./host/internal/protocol
+go test -run='^$' -fuzz='^FuzzRead$' -fuzztime=10s -fuzzminimizetime=1s ./host/internal/framing
 
 step "go test -race"
 go test -race -count=1 $gopkgs
