@@ -183,7 +183,10 @@ func TestCleanResidueAfterExitWaitsForTheBrowserToClose(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	rep, err = g.manager.CleanResidueAfterExit(dctx, 5*time.Millisecond)
-	if err != nil || rep.Status != "skipped" || rep.Code != "browser_running" || len(open.since) < 2 {
+	// The deadline may fall between two passes (the last one saw the browser running) or in the
+	// middle of one (that pass is cut short: failed, timeout; seen under Wine): pending either way.
+	interrupted := rep.Status == "failed" && rep.Code == "timeout"
+	if err != nil || !interrupted && (rep.Status != "skipped" || rep.Code != "browser_running") || len(open.since) < 2 {
 		t.Fatalf("never closed: %+v, %v, %d passes", rep, err, len(open.since))
 	}
 	open.running = false
