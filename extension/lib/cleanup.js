@@ -318,7 +318,14 @@ export async function removeEarlyDownloads(b, plan) {
   }
   const finished = items.filter((d) => ids.includes(d.id) && d.state === 'complete' && d.exists !== false);
   await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
-  return { mode: plan.mode, ...judgeEarlyDownloads(ids, await b.downloads.search(q)) };
+  // Firefox may report a removed file as still there for a moment (seen under load): re-read
+  // until the browser says gone, bounded (the caller's limit bounds this whole step too).
+  let judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
+  for (let i = 0; i < 10 && judged.left > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
+  }
+  return { mode: plan.mode, ...judged };
 }
 
 /**
@@ -532,11 +539,14 @@ export async function runCleanup(ctx) {
 
   // 3. The tabs, once the logout tabs exist (so that none is taken for a tab to close, and a
   //    private store keeps a window while its logout page loads): the receipt page in front, the
-  //    session's tabs closed. Then the host, with its whole wait.
+  //    session's tabs closed. Then the host (once the early files are gone too), with its whole wait.
   const tabsMs = deadline.budget(limits.browser, hostReserve);
   const tabsDone = Promise.all(created).then(() =>
     timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || '', logoutTabs), tabsMs)));
-  const hostDone = tabsDone.then(() => {
+  // The host waits for the early files too: a download the extension takes for early (its
+  // registration time is stamped a moment after the host's) may also be one the host tracks; the
+  // two deleting the same file at once left the browser's copy counted as not removed (Firefox).
+  const hostDone = Promise.all([tabsDone, early.catch(() => null)]).then(() => {
     progress('host');
     if (!ctx.host) return { ok: false, code: ctx.hostCode || (session.host && session.host.code) || 'host_missing' };
     const hostMs = deadline.budget(limits.host, limits.verify);
