@@ -13,6 +13,7 @@ import path from 'node:path';
 import { SITES, LOGOUT_URLS, startFakeSites } from './fakesites/server.mjs';
 import { makePersona } from './fakesites/persona.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
+import { EARLY_MARGIN_MS } from '../../lib/plan.js';
 import {
   deferrer, endAccompaniment, EXT_SRC, extensionCall, logIn, makeHome, pollPage, probeSite, readClipboard, SCREENSHOTS, seedClipboard,
   sleep, startAccompaniment, startXvfb,
@@ -72,6 +73,15 @@ export async function visit(d, h, persona, { display, popup, shots = '', a11y = 
       const { session } = await b.storage.local.get('session');
       return !!(session && session.host && session.host.state === 'ok');
     }, 20000, 100);
+    // And past the registration margin (plan.js EARLY_MARGIN_MS): a download within it is both the
+    // browser's « early » file and the host's, a case of its own (not these tests' subject).
+    const registeredAt = await popup.evaluate(async () => {
+      const b = globalThis.browser ?? globalThis.chrome;
+      const { session } = await b.storage.local.get('session');
+      return (session && session.host && session.host.registeredAt) || 0;
+    });
+    const wait = registeredAt + EARLY_MARGIN_MS + 100 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   if (shots) {
     await screenshot(popup, `${shots}-popup-active`);
