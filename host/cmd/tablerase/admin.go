@@ -140,12 +140,17 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	dry := fl.Bool("dry-run", false, "print every file and key that would be written, write nothing")
 	updateURL := fl.String("update-url", "", "Chromium update `URL` for the extension (default: the browser's store)")
 	xpiURL := fl.String("xpi-url", "", "Firefox install `URL` of the add-on, file:/// allowed (default: addons.mozilla.org)")
+	unsigned := fl.Bool("unsigned-xpi", false, "Firefox ESR only: also set xpinstall.signatures.required=false, locked, so the unsigned XPI of --xpi-url installs (release Firefox refuses unsigned add-ons whatever the policy: sign it on addons.mozilla.org instead; manifests/DEPLOY.md)")
 	extID := fl.String("extension-id", "", "Chromium `id` of IT's own build to force-install (scripts/pack.sh); must be in the configuration's allowed_extensions (default: the only Chromium id listed there, else the official one)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "tablerase install: unexpected argument %q\n", fl.Arg(0))
+		return 2
+	}
+	if *unsigned && (*xpiURL == "" || !*policies && !*onlyPolicies) {
+		fmt.Fprintln(stderr, "tablerase install: --unsigned-xpi goes with --policies and --xpi-url (your own XPI; the one of addons.mozilla.org is signed)")
 		return 2
 	}
 	level, err := c.level()
@@ -163,7 +168,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "install", err)
 	}
 	o := install.Options{Env: c.env(), Level: level, Browsers: bs, Policies: *policies || *onlyPolicies, NoManifests: *onlyPolicies,
-		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL}, HostPath: hostPath, DryRun: *dry,
+		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL, UnsignedXPI: *unsigned}, HostPath: hostPath, DryRun: *dry,
 		Log: stdout, Registry: machine.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
 	if cfg, err := config.Load(); err == nil {
 		o.ExtraIDs = cfg.AllowedExtensions

@@ -242,3 +242,61 @@ func TestRegistryOtherTypesAreNotPolicies(t *testing.T) {
 		t.Errorf("FromRegistry = %v, want only X", v)
 	}
 }
+
+// TestUnsignedXPIPreferenceMergesAlone: --unsigned-xpi adds one entry to the admin's Preferences
+// (theirs kept), the signature preference false and locked, the form Firefox's Preferences policy
+// reads; uninstall takes back only that entry.
+func TestUnsignedXPIPreferenceMergesAlone(t *testing.T) {
+	if UnsignedXPIAllowed(Values(machine.Firefox, Params{XPIURL: "https://it.example/t.xpi"})) {
+		t.Fatal("the signature preference is set without being asked for")
+	}
+	admin := []byte(`{"policies":{"Preferences":{"browser.startup.homepage":{"Value":"https://mairie.example","Status":"locked"}}}}`)
+	ours := Values(machine.Firefox, Params{XPIURL: "https://it.example/t.xpi", UnsignedXPI: true})
+	merged, edit, err := MergeFirefox(admin, ours, FirefoxEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Policies map[string]any `json:"policies"`
+	}
+	if err := json.Unmarshal(merged, &doc); err != nil {
+		t.Fatal(err)
+	}
+	prefs, _ := doc.Policies["Preferences"].(map[string]any)
+	want := map[string]any{"Value": false, "Status": "locked"}
+	if !reflect.DeepEqual(prefs[SignaturesPref], want) || prefs["browser.startup.homepage"] == nil {
+		t.Errorf("Preferences = %v, want the admin's and %s=%v", prefs, SignaturesPref, want)
+	}
+	if !UnsignedXPIAllowed(doc.Policies) {
+		t.Error("UnsignedXPIAllowed does not see the preference install wrote")
+	}
+	back, _, err := UnmergeFirefox(merged, Values(machine.Firefox, Params{}), edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(admin, &a)
+	json.Unmarshal(back, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("unmerge = %s, want %s", back, admin)
+	}
+	if _, _, err := MergeFirefox([]byte(`{"policies":{"Preferences":3}}`), ours, FirefoxEdit{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Preferences not an object: err = %v, want ErrInvalid", err)
+	}
+	for _, v := range []string{`{"Preferences":{"xpinstall.signatures.required":false}}`,
+		`{"Preferences":{"xpinstall.signatures.required":{"Value":0}}}`} {
+		var m map[string]any
+		json.Unmarshal([]byte(v), &m)
+		if !UnsignedXPIAllowed(m) {
+			t.Errorf("UnsignedXPIAllowed(%s) = false", v)
+		}
+	}
+	for _, v := range []string{`{}`, `{"Preferences":{"xpinstall.signatures.required":{"Value":false,"Status":"clear"}}}`,
+		`{"Preferences":{"xpinstall.signatures.required":true}}`} {
+		var m map[string]any
+		json.Unmarshal([]byte(v), &m)
+		if UnsignedXPIAllowed(m) {
+			t.Errorf("UnsignedXPIAllowed(%s) = true", v)
+		}
+	}
+}
