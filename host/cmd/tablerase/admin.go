@@ -194,6 +194,58 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+func runTemplates(args []string, stdout, stderr io.Writer) int {
+	fl := newFlags("templates", stderr, "Writes the files of manifests/ (host manifests, policy files, .reg, .mobileconfig, managed settings\nexamples, the MSI's policies.wxs) for your own build of the extension: the id from the configuration's\nallowed_extensions, as install --policies writes them. For GPO, MDM or MSI tooling.")
+	out := fl.String("out", "", "write the files under `DIR` (created; existing files are replaced)")
+	updateURL := fl.String("update-url", "", "Chromium update `URL` for the extension (default: the browser's store)")
+	xpiURL := fl.String("xpi-url", "", "Firefox install `URL` of the add-on (default: addons.mozilla.org)")
+	unsigned := fl.Bool("unsigned-xpi", false, "Firefox ESR only: also set xpinstall.signatures.required=false, locked (see install -h)")
+	extID := fl.String("extension-id", "", "Chromium `id` to force-install; must be in the configuration's allowed_extensions (default: the only Chromium id listed there, else the official one)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 || *out == "" {
+		fmt.Fprintln(stderr, "tablerase templates: --out DIR is required, and nothing else")
+		return 2
+	}
+	if *unsigned && *xpiURL == "" {
+		fmt.Fprintln(stderr, "tablerase templates: --unsigned-xpi goes with --xpi-url (your own XPI; the one of addons.mozilla.org is signed)")
+		return 2
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "tablerase templates: configuration not read: %v\n  hint: fix it first: its allowed_extensions names the extension\n", err)
+		return 1
+	}
+	p := policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL, UnsignedXPI: *unsigned}
+	if p.ChromiumID, err = forcedChromiumID(*extID, cfg.AllowedExtensions); err != nil {
+		fmt.Fprintln(stderr, "tablerase templates:", err)
+		return 2
+	}
+	files := install.Render(p, cfg.AllowedExtensions)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		path := filepath.Join(*out, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fail(stderr, "templates", err)
+		}
+		if err := os.WriteFile(path, files[n], 0o644); err != nil {
+			return fail(stderr, "templates", err)
+		}
+		fmt.Fprintln(stdout, path)
+	}
+	id := p.ChromiumID
+	if id == "" {
+		id = policy.ChromiumID + " (official)"
+	}
+	fmt.Fprintf(stdout, "%d files for Chromium extension id %s, Firefox add-on %s.\n", len(names), id, policy.FirefoxID)
+	return 0
+}
+
 // forcedChromiumID picks the Chromium extension id the policies force-install, from the one
 // setting that also decides who may call the host: the configuration's allowed_extensions. IT
 // lists its own build's id there (scripts/pack.sh prints it); the policies then force-install that

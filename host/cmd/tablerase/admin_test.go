@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
@@ -127,5 +128,41 @@ func TestInstallUnsignedXPI(t *testing.T) {
 		if ok != unsigned || unsigned && (p.Value == nil || *p.Value || p.Status != "locked") {
 			t.Errorf("--unsigned-xpi=%v: policies.json = %s", unsigned, data)
 		}
+	}
+}
+
+// TestTemplatesFromTheOneSetting: `tablerase templates` takes the extension id from the
+// configuration's allowed_extensions, as install does: the policy files it writes name IT's id
+// and not the store's.
+func TestTemplatesFromTheOneSetting(t *testing.T) {
+	const own = "afbfapmkmhgncfnlokgnhhnjmmdkfhhh"
+	cfg := filepath.Join(testenv.TempDir(t), "config.json")
+	os.WriteFile(cfg, []byte(`{"allowed_extensions": ["`+own+`"]}`), 0o644)
+	t.Setenv("TABLERASE_CONFIG", cfg)
+	out := testenv.TempDir(t)
+	var stdout, stderr bytes.Buffer
+	if code := runTemplates([]string{"--out", out, "--update-url", "https://intranet.example.fr/t/update.xml"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("templates: %d %s", code, stderr.String())
+	}
+	files := tree(t, out)
+	if len(files) < 10 {
+		t.Fatalf("templates wrote %v", files)
+	}
+	for _, rel := range []string{"windows/policies.reg", "macos/fr.tablerase.policies.mobileconfig", "policies/linux/chrome-chromium-brave/tablerase.json",
+		"extension-settings/windows-managed-settings.reg", "msi/policies.wxs"} {
+		data, err := os.ReadFile(filepath.Join(out, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(data); strings.Contains(s, policy.ChromiumID) || !strings.Contains(s, own) {
+			t.Errorf("%s: the store's id left, or IT's missing:\n%s", rel, s)
+		}
+	}
+	if !strings.Contains(stdout.String(), own) {
+		t.Errorf("output does not say which id: %s", stdout.String())
+	}
+	stderr.Reset()
+	if code := runTemplates([]string{"--out", out, "--extension-id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "allowed_extensions") {
+		t.Errorf("an id outside allowed_extensions: %d %q", code, stderr.String())
 	}
 }

@@ -42,6 +42,8 @@ Usage:
                                  no logon/logoff hook is installed)
   tablerase install [options]    register the host with the browsers (see: tablerase install -h)
   tablerase uninstall [options]  remove exactly what install wrote
+  tablerase templates --out DIR  write the policy templates and host manifests for your own
+                                 build's extension id (see: tablerase templates -h)
 
 Browsers start tablerase by themselves, with the calling extension as argument; it then speaks
 the native-messaging protocol on stdin/stdout (see PROTOCOL.md).
@@ -79,6 +81,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runInstall(args[1:], stdout, stderr)
 	case "uninstall":
 		return runUninstall(args[1:], stdout, stderr)
+	case "templates":
+		return runTemplates(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "tablerase: unknown command %q\n\n%s", args[0], usage)
 	return 2
