@@ -124,13 +124,15 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 	policies := make(chan policy.Report, 1)
 	go func() { policies <- policy.Read(context.Background()) }()
 	var prefetchUsed atomic.Bool
+	h, err := openHost(stderr, session.NativeBudgets)
+	// extension_forced holds for IT's own build too: the extensions this host accepts.
+	accepted := append([]string{policy.ChromiumID, policy.FirefoxID}, h.cfg.AllowedExtensions...)
 	policyReport := func(ctx context.Context) policy.Report {
 		if prefetchUsed.CompareAndSwap(false, true) {
-			return <-policies
+			return (<-policies).Accepting(accepted)
 		}
-		return policy.Read(ctx)
+		return policy.Read(ctx).Accepting(accepted)
 	}
-	h, err := openHost(stderr, session.NativeBudgets)
 	allowed := caller.Allowed(h.cfg.AllowedExtensions)
 	h.log.HostStart("native", caller.Family, version, allowed)
 	env := &commands.Env{Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH, Config: h.cfg,

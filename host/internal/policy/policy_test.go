@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -298,5 +299,31 @@ func TestUnsignedXPIPreferenceMergesAlone(t *testing.T) {
 		if UnsignedXPIAllowed(m) {
 			t.Errorf("UnsignedXPIAllowed(%s) = true", v)
 		}
+	}
+}
+
+// TestAcceptingITsOwnBuild: policies that force-install IT's own build (its own id) report
+// extension_forced once the report is judged against the extensions the host accepts (hello
+// passes the official ids and allowed_extensions); another extension forced does not count.
+func TestAcceptingITsOwnBuild(t *testing.T) {
+	const own = "afbfapmkmhgncfnlokgnhhnjmmdkfhhh"
+	data, _ := json.Marshal(Values(machine.Chromium, Params{ChromiumID: own, UpdateURL: "https://it.example/update.xml"}))
+	e := env(t, map[string]string{"/usr/bin/chromium": "", "/etc/chromium/policies/managed/tablerase.json": string(data)})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e})
+	if r.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Fatal("extension_forced before Accepting: the test shows nothing")
+	}
+	if got := r.Accepting([]string{ChromiumID, FirefoxID}); got.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("an extension the host does not accept counted as ours")
+	}
+	got := r.Accepting([]string{ChromiumID, FirefoxID, own})
+	if !got.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("IT's own build, force-installed and accepted, not reported as forced")
+	}
+	if r.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("Accepting changed the report it was given")
+	}
+	if b, _ := json.Marshal(got); bytes.Contains(b, []byte(own)) {
+		t.Errorf("the report carries extension ids: %s", b)
 	}
 }
