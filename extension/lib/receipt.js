@@ -155,12 +155,15 @@ export function buildReceipt(r) {
     lines.push(line('history', FAILED, 'receiptHistoryFailed', [], 'retry'));
   }
 
-  // 4. Passwords: Firefox's API removes them; Chrome's does not (144+): say what holds.
-  if (r.passwords === 'api') {
+  // 4. Passwords: Firefox's API removes them; Chrome's does not (144+): say what holds. Where the
+  //    host's policy report says the password manager is off (PasswordManagerEnabled=false, read
+  //    from the policies the browser reads), nothing could be saved during the accompaniment: the
+  //    line says so, in Firefox too, rather than « erased » about passwords that never were.
+  if (r.passwordsPolicy) {
+    lines.push(line('passwords', OK, 'receiptPasswordsPolicy'));
+  } else if (r.passwords === 'api') {
     lines.push(ok(r.browsing) ? line('passwords', OK, 'receiptPasswords')
       : line('passwords', FAILED, 'receiptPasswordsFailed', [], 'retry'));
-  } else if (r.passwordsPolicy) {
-    lines.push(line('passwords', OK, 'receiptPasswordsPolicy'));
   } else {
     lines.push(line('passwords', NOTICE, 'receiptPasswordsNoPolicy', [], 'tellIT'));
   }

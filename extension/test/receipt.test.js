@@ -72,6 +72,18 @@ test('Chromium passwords: a notice unless policy turns the password manager off'
   assert.equal(lineOf(policy, 'passwords').key, 'receiptPasswordsPolicy');
 });
 
+test('Firefox passwords: « erased » only where saving them was possible', () => {
+  // The password manager switched off by policy (host report passwords_disabled): nothing was
+  // saved, nothing could be; the line says that, not that passwords were erased.
+  const policy = buildReceipt({ ...base(), passwords: 'api', passwordsPolicy: true });
+  assert.equal(lineOf(policy, 'passwords').key, 'receiptPasswordsPolicy');
+  assert.equal(lineOf(policy, 'passwords').status, 'ok');
+  const failed = buildReceipt({ ...base(), passwords: 'api', passwordsPolicy: true, browsing: { ok: false } });
+  assert.equal(lineOf(failed, 'passwords').key, 'receiptPasswordsPolicy', 'no password to erase, whatever the removal did');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'api' }), 'passwords').key, 'receiptPasswords');
+  assert.equal(lineOf(buildReceipt({ ...base(), passwords: 'api', browsing: { ok: false } }), 'passwords').key, 'receiptPasswordsFailed');
+});
+
 test('no site used: one plain line, no site named', () => {
   const r = buildReceipt({ ...base(), usedSites: [] });
   assert.equal(lineOf(r, 'logout').key, 'receiptNoSite');

@@ -11,8 +11,8 @@
 //   file and Firefox's policies.json at the system paths (/etc/chromium/…,
 //   /usr/share/firefox-esr/distribution/ behind Debian's link /usr/lib/firefox-esr/distribution).
 //   For Firefox, IT's unsigned XPI needs the ESR preference xpinstall.signatures.required=false,
-//   which the guide adds to policies.json ("Preferences", locked); the test does the same, with
-//   the preference true in the profile (ESR's default), so the policy is what lets the XPI in.
+//   which `--unsigned-xpi` writes into policies.json ("Preferences", locked); the test passes it,
+//   with the preference true in the profile (ESR's default), so the policy is what lets the XPI in.
 // - Isolation: other people's browsers on this machine must not see those policies. Every
 //   process that writes or reads them (the install, the browser and the host it starts) runs in
 //   a private mount namespace (`unshare --mount --propagation private`) where /etc, /usr and /var
@@ -143,6 +143,9 @@ for (const kind of ['chromium', 'firefox']) {
       // all, so the scenario's control (pages closed after the cleanup are listed) cannot hold:
       // the policy, not a gap of the cleanup (the list is empty, which the scenario checks first).
       knownGaps: kind === 'chromium' ? [/^control: pages closed after the cleanup not listed in recently closed: \[\]$/] : FIREFOX_KNOWN_GAPS,
+      // The password manager is off by policy (host report passwords_disabled): the receipt says
+      // saving was blocked — in Firefox too, rather than « erased » about passwords none could save.
+      receiptSays: [/Mots de passe : enregistrement bloqué|Passwords: saving blocked/],
       beforeEnd: (d, h, popup) => (kind === 'chromium' ? chromiumPromises(t, d, popup) : firefoxPromises(t, d, popup)),
     });
     // The system paths are also compared now, with the browser closed (fullScenario closed it).

@@ -139,8 +139,8 @@ exec "$@"
 
 /**
  * Sets the deployment up for home h as IT would on a public computer, in the namespace: the id in
- * allowed_extensions, the guide's `tablerase install --system --policies`, (Firefox) the ESR
- * preference for an unsigned XPI, then `tablerase doctor`, which must be green.
+ * allowed_extensions, the guide's `tablerase install --system --policies` (Firefox: with
+ * --unsigned-xpi, the ESR preference for an unsigned XPI), then `tablerase doctor`, which must be green.
  */
 export function installAsIT(t, dep, h, kind) {
   // The user-level registration makeHome did is not what a public computer has.
@@ -148,25 +148,18 @@ export function installAsIT(t, dep, h, kind) {
   const cfg = JSON.parse(fs.readFileSync(h.config, 'utf8'));
   fs.writeFileSync(h.config, JSON.stringify({ ...cfg, allowed_extensions: [dep.id] }));
   const env = { ...h.env, TABLERASE_ROOT: '' };
+  // IT's unsigned XPI on ESR: --unsigned-xpi sets and locks xpinstall.signatures.required=false
+  // (manifests/DEPLOY.md) in every policies.json install writes — Firefox reads
+  // /etc/firefox/policies/policies.json when it exists (its SysConfD, printed below) and then
+  // ignores the distribution one. The profile says true (launchDeployedFirefox), so this is what
+  // lets the XPI in.
   const log = dep.run(h.hostPath, ['install', '--system', '--policies', '--browsers', 'chromium,firefox', '--host-path', h.hostPath,
-    '--update-url', dep.updateURL, '--xpi-url', dep.xpiURL], env);
+    '--update-url', dep.updateURL, '--xpi-url', dep.xpiURL, ...(kind === 'firefox' ? ['--unsigned-xpi'] : [])], env);
   for (const l of log.trim().split('\n')) t.diagnostic(`install: ${l.replace(h.root, '<tmp>')}`);
   // Test only: Chromium keeps DevTools (so puppeteer) off the pages of policy-installed
   // extensions by default (DeveloperToolsAvailability 0); a file of the test's own allows them,
   // beside the project's, which is left as installed.
   dep.run('/bin/sh', ['-c', 'echo \'{"DeveloperToolsAvailability": 1}\' > /etc/chromium/policies/managed/zz-e2e-devtools.json'], env);
-  if (kind === 'firefox') {
-    // IT's unsigned XPI on ESR: the preference, set and locked by policy (manifests/DEPLOY.md);
-    // the profile says true (launchDeployedFirefox), so this is what lets the XPI in.
-    // Firefox reads /etc/firefox/policies/policies.json when it exists (its SysConfD, printed
-    // below) and then ignores the distribution one; `tablerase install` writes both: so both.
-    for (const pol of ['/etc/firefox/policies/policies.json', '/usr/share/firefox-esr/distribution/policies.json']) {
-      dep.run('/bin/sh', ['-c', `node -e '
-        const fs = require("fs"); const p = process.argv[1]; const j = JSON.parse(fs.readFileSync(p, "utf8"));
-        j.policies.Preferences = { ...(j.policies.Preferences || {}), "xpinstall.signatures.required": { Value: false, Status: "locked" } };
-        fs.writeFileSync(p, JSON.stringify(j, null, 2));' ${pol}`], env);
-    }
-  }
   let doctor;
   try {
     doctor = dep.run(h.hostPath, ['doctor', '--json', '--host-path', h.hostPath], env);
@@ -180,6 +173,10 @@ export function installAsIT(t, dep, h, kind) {
   assert.deepEqual(broken, [], 'doctor is green for the deployed computer');
   assert.ok(ext.length === 1 && ext[0].status === 'ok', 'doctor: the force-installed extension may use the host');
   assert.ok(rep.checks.some((c) => c.id === 'policy' && c.browser === kind && c.status === 'ok'), 'doctor: the policies are in effect');
+  if (kind === 'firefox') {
+    const pol = rep.checks.find((c) => c.id === 'policy' && c.browser === 'firefox');
+    assert.match(pol.en, /unsigned add-ons accepted/, 'doctor says the policies let the unsigned XPI in');
+  }
 }
 
 /** Chromium started in the namespace: no --load-extension, the policies install IT's CRX. */

@@ -55,7 +55,7 @@ const median = (xs) => {
 };
 
 /** Seeds history (worst case only) and downloads from the extension page (the APIs an aidant's browsing feeds). */
-async function seed(popup, h, setup) {
+async function seed(popup, h, setup, kind) {
   if (setup === 'worst') await extensionCall(popup, async (n) => {
     const b = globalThis.browser ?? globalThis.chrome;
     const hosts = ['www.caf.fr', 'assure.ameli.fr', 'cfspart.impots.gouv.fr', 'www.example-commerce.fr', 'www.service-public.fr'];
@@ -64,10 +64,15 @@ async function seed(popup, h, setup) {
         b.history.addUrl({ url: `https://${hosts[(i + k) % hosts.length]}/demarche/${i + k}?etape=${(i + k) % 7}` })));
     }
   }, HISTORY);
-  await extensionCall(popup, async (n) => {
+  // Firefox in private windows only: the person's downloads are private ones (a download the
+  // extension starts is not, unless asked, and it would add history entries no person's does).
+  const incognito = setup === 'deployed' && kind === 'firefox';
+  await extensionCall(popup, async (n, inc) => {
     const b = globalThis.browser ?? globalThis.chrome;
-    await Promise.all(Array.from({ length: n }, (_, i) => b.downloads.download({ url: `https://www.caf.fr/file?n=${i}`, filename: `piece-${i}.bin`, conflictAction: 'uniquify' })));
-  }, DOWNLOADS);
+    await Promise.all(Array.from({ length: n }, (_, i) => b.downloads.download({
+      url: `https://www.caf.fr/file?n=${i}`, filename: `piece-${i}.bin`, conflictAction: 'uniquify', ...(inc ? { incognito: true } : {}),
+    })));
+  }, DOWNLOADS, incognito);
   const end = Date.now() + 30000;
   while (Date.now() < end) {
     const done = await extensionCall(popup, async () => {
@@ -119,7 +124,7 @@ async function prepare(d, h, persona, setup) {
   await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
   await logIn(d, SITES.ameli.host, persona.login.ameli, persona.password);
   await logIn(d, SITES.impots.host, persona.login.impots, persona.password);
-  await seed(popup, h, setup);
+  await seed(popup, h, setup, d.kind);
   return popup;
 }
 

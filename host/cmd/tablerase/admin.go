@@ -140,12 +140,17 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	dry := fl.Bool("dry-run", false, "print every file and key that would be written, write nothing")
 	updateURL := fl.String("update-url", "", "Chromium update `URL` for the extension (default: the browser's store)")
 	xpiURL := fl.String("xpi-url", "", "Firefox install `URL` of the add-on, file:/// allowed (default: addons.mozilla.org)")
+	unsigned := fl.Bool("unsigned-xpi", false, "Firefox ESR only: also set xpinstall.signatures.required=false, locked, so the unsigned XPI of --xpi-url installs (release Firefox refuses unsigned add-ons whatever the policy: sign it on addons.mozilla.org instead; manifests/DEPLOY.md)")
 	extID := fl.String("extension-id", "", "Chromium `id` of IT's own build to force-install (scripts/pack.sh); must be in the configuration's allowed_extensions (default: the only Chromium id listed there, else the official one)")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "tablerase install: unexpected argument %q\n", fl.Arg(0))
+		return 2
+	}
+	if *unsigned && (*xpiURL == "" || !*policies && !*onlyPolicies) {
+		fmt.Fprintln(stderr, "tablerase install: --unsigned-xpi goes with --policies and --xpi-url (your own XPI; the one of addons.mozilla.org is signed)")
 		return 2
 	}
 	level, err := c.level()
@@ -163,7 +168,7 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "install", err)
 	}
 	o := install.Options{Env: c.env(), Level: level, Browsers: bs, Policies: *policies || *onlyPolicies, NoManifests: *onlyPolicies,
-		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL}, HostPath: hostPath, DryRun: *dry,
+		Params: policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL, UnsignedXPI: *unsigned}, HostPath: hostPath, DryRun: *dry,
 		Log: stdout, Registry: machine.NativeRegistry(), Hooks: *hooks, Tasks: install.NativeTasks()}
 	if cfg, err := config.Load(); err == nil {
 		o.ExtraIDs = cfg.AllowedExtensions
@@ -186,6 +191,58 @@ func runInstall(args []string, stdout, stderr io.Writer) int {
 	if !*dry {
 		fmt.Fprintf(stdout, "Installed for %s (%s level). Check with: tablerase doctor\n", joinBrowsers(res.Browsers), level)
 	}
+	return 0
+}
+
+func runTemplates(args []string, stdout, stderr io.Writer) int {
+	fl := newFlags("templates", stderr, "Writes the files of manifests/ (host manifests, policy files, .reg, .mobileconfig, managed settings\nexamples, the MSI's policies.wxs) for your own build of the extension: the id from the configuration's\nallowed_extensions, as install --policies writes them. For GPO, MDM or MSI tooling.")
+	out := fl.String("out", "", "write the files under `DIR` (created; existing files are replaced)")
+	updateURL := fl.String("update-url", "", "Chromium update `URL` for the extension (default: the browser's store)")
+	xpiURL := fl.String("xpi-url", "", "Firefox install `URL` of the add-on (default: addons.mozilla.org)")
+	unsigned := fl.Bool("unsigned-xpi", false, "Firefox ESR only: also set xpinstall.signatures.required=false, locked (see install -h)")
+	extID := fl.String("extension-id", "", "Chromium `id` to force-install; must be in the configuration's allowed_extensions (default: the only Chromium id listed there, else the official one)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 || *out == "" {
+		fmt.Fprintln(stderr, "tablerase templates: --out DIR is required, and nothing else")
+		return 2
+	}
+	if *unsigned && *xpiURL == "" {
+		fmt.Fprintln(stderr, "tablerase templates: --unsigned-xpi goes with --xpi-url (your own XPI; the one of addons.mozilla.org is signed)")
+		return 2
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "tablerase templates: configuration not read: %v\n  hint: fix it first: its allowed_extensions names the extension\n", err)
+		return 1
+	}
+	p := policy.Params{UpdateURL: *updateURL, XPIURL: *xpiURL, UnsignedXPI: *unsigned}
+	if p.ChromiumID, err = forcedChromiumID(*extID, cfg.AllowedExtensions); err != nil {
+		fmt.Fprintln(stderr, "tablerase templates:", err)
+		return 2
+	}
+	files := install.Render(p, cfg.AllowedExtensions)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		path := filepath.Join(*out, filepath.FromSlash(n))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fail(stderr, "templates", err)
+		}
+		if err := os.WriteFile(path, files[n], 0o644); err != nil {
+			return fail(stderr, "templates", err)
+		}
+		fmt.Fprintln(stdout, path)
+	}
+	id := p.ChromiumID
+	if id == "" {
+		id = policy.ChromiumID + " (official)"
+	}
+	fmt.Fprintf(stdout, "%d files for Chromium extension id %s, Firefox add-on %s.\n", len(names), id, policy.FirefoxID)
 	return 0
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tablerase/tablerase/host/internal/policy"
 	"github.com/tablerase/tablerase/host/internal/testenv"
 )
 
@@ -82,4 +83,86 @@ func tree(t *testing.T, root string) []string {
 		return nil
 	})
 	return out
+}
+
+// TestInstallUnsignedXPI: --unsigned-xpi writes Firefox's signature preference, locked, beside the
+// XPI URL; it is never written without the flag, and the flag alone (no XPI of one's own) is refused.
+func TestInstallUnsignedXPI(t *testing.T) {
+	skipLinuxLayout(t)
+	t.Setenv("XDG_STATE_HOME", testenv.TempDir(t))
+	t.Setenv("TABLERASE_CONFIG", filepath.Join(testenv.TempDir(t), "absent.json"))
+	var out, errb bytes.Buffer
+	if code := runInstall([]string{"--system", "--policies", "--unsigned-xpi", "--root", testenv.TempDir(t), "--host-path", "/usr/lib/tablerase/tablerase"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--xpi-url") {
+		t.Errorf("--unsigned-xpi without --xpi-url: %d %q", code, errb.String())
+	}
+	for _, unsigned := range []bool{false, true} {
+		root := testenv.TempDir(t)
+		for _, p := range []string{"usr/bin/firefox-esr", "usr/lib/tablerase/tablerase"} {
+			os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755)
+			os.WriteFile(filepath.Join(root, p), nil, 0o755)
+		}
+		args := []string{"--system", "--policies", "--browsers", "firefox", "--root", root, "--host-path", "/usr/lib/tablerase/tablerase",
+			"--xpi-url", "https://intranet.example.fr/tablerase/tablerase-0.1.0.xpi"}
+		if unsigned {
+			args = append(args, "--unsigned-xpi")
+		}
+		if code := runInstall(args, &out, &errb); code != 0 {
+			t.Fatalf("install %v: %d %s", args, code, errb.String())
+		}
+		data, err := os.ReadFile(filepath.Join(root, "etc/firefox/policies/policies.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Policies struct {
+				Preferences map[string]struct {
+					Value  *bool
+					Status string
+				}
+			}
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		p, ok := doc.Policies.Preferences["xpinstall.signatures.required"]
+		if ok != unsigned || unsigned && (p.Value == nil || *p.Value || p.Status != "locked") {
+			t.Errorf("--unsigned-xpi=%v: policies.json = %s", unsigned, data)
+		}
+	}
+}
+
+// TestTemplatesFromTheOneSetting: `tablerase templates` takes the extension id from the
+// configuration's allowed_extensions, as install does: the policy files it writes name IT's id
+// and not the store's.
+func TestTemplatesFromTheOneSetting(t *testing.T) {
+	const own = "afbfapmkmhgncfnlokgnhhnjmmdkfhhh"
+	cfg := filepath.Join(testenv.TempDir(t), "config.json")
+	os.WriteFile(cfg, []byte(`{"allowed_extensions": ["`+own+`"]}`), 0o644)
+	t.Setenv("TABLERASE_CONFIG", cfg)
+	out := testenv.TempDir(t)
+	var stdout, stderr bytes.Buffer
+	if code := runTemplates([]string{"--out", out, "--update-url", "https://intranet.example.fr/t/update.xml"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("templates: %d %s", code, stderr.String())
+	}
+	files := tree(t, out)
+	if len(files) < 10 {
+		t.Fatalf("templates wrote %v", files)
+	}
+	for _, rel := range []string{"windows/policies.reg", "macos/fr.tablerase.policies.mobileconfig", "policies/linux/chrome-chromium-brave/tablerase.json",
+		"extension-settings/windows-managed-settings.reg", "msi/policies.wxs"} {
+		data, err := os.ReadFile(filepath.Join(out, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := string(data); strings.Contains(s, policy.ChromiumID) || !strings.Contains(s, own) {
+			t.Errorf("%s: the store's id left, or IT's missing:\n%s", rel, s)
+		}
+	}
+	if !strings.Contains(stdout.String(), own) {
+		t.Errorf("output does not say which id: %s", stdout.String())
+	}
+	stderr.Reset()
+	if code := runTemplates([]string{"--out", out, "--extension-id", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "allowed_extensions") {
+		t.Errorf("an id outside allowed_extensions: %d %q", code, stderr.String())
+	}
 }

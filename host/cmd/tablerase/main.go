@@ -42,6 +42,8 @@ Usage:
                                  no logon/logoff hook is installed)
   tablerase install [options]    register the host with the browsers (see: tablerase install -h)
   tablerase uninstall [options]  remove exactly what install wrote
+  tablerase templates --out DIR  write the policy templates and host manifests for your own
+                                 build's extension id (see: tablerase templates -h)
 
 Browsers start tablerase by themselves, with the calling extension as argument; it then speaks
 the native-messaging protocol on stdin/stdout (see PROTOCOL.md).
@@ -79,6 +81,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runInstall(args[1:], stdout, stderr)
 	case "uninstall":
 		return runUninstall(args[1:], stdout, stderr)
+	case "templates":
+		return runTemplates(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "tablerase: unknown command %q\n\n%s", args[0], usage)
 	return 2
@@ -120,13 +124,15 @@ func serve(caller protocol.Caller, stdin io.Reader, frames io.Writer, stderr io.
 	policies := make(chan policy.Report, 1)
 	go func() { policies <- policy.Read(context.Background()) }()
 	var prefetchUsed atomic.Bool
+	h, err := openHost(stderr, session.NativeBudgets)
+	// extension_forced holds for IT's own build too: the extensions this host accepts.
+	accepted := append([]string{policy.ChromiumID, policy.FirefoxID}, h.cfg.AllowedExtensions...)
 	policyReport := func(ctx context.Context) policy.Report {
 		if prefetchUsed.CompareAndSwap(false, true) {
-			return <-policies
+			return (<-policies).Accepting(accepted)
 		}
-		return policy.Read(ctx)
+		return policy.Read(ctx).Accepting(accepted)
 	}
-	h, err := openHost(stderr, session.NativeBudgets)
 	allowed := caller.Allowed(h.cfg.AllowedExtensions)
 	h.log.HostStart("native", caller.Family, version, allowed)
 	env := &commands.Env{Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH, Config: h.cfg,

@@ -114,7 +114,7 @@ func Run(ctx context.Context, in Inputs) Report {
 			if allowed && br.Checks != nil {
 				br.Checks[policy.CheckExtension] = true // IT's own build, force-installed under its id
 			}
-			r.Checks = append(r.Checks, policyCheck(b, br))
+			r.Checks = append(r.Checks, policyCheck(b, br, placement(ctx, in, b)))
 			if idc != nil {
 				r.Checks = append(r.Checks, *idc)
 			}
@@ -259,7 +259,44 @@ var checkWords = map[string][2]string{
 	policy.CheckExtInPrivate:   {"extension active en navigation privée", "extension allowed in private windows"},
 }
 
-func policyCheck(b machine.Browser, br policy.BrowserReport) Check {
+// placed says what doctor checks beyond hello's report in b's policies: where the button goes
+// (Firefox default_area "navbar", Chromium toolbar_pin "force_pinned": one click for the aidant,
+// not a menu) and, for Firefox, whether unsigned add-ons are let in (install --unsigned-xpi).
+type placed struct {
+	forced   bool // one of our extensions (the official ids, allowed_extensions) is force-installed
+	toolbar  bool // and its entry puts the button on the toolbar
+	unsigned bool // Firefox: xpinstall.signatures.required=false by policy
+}
+
+func placement(ctx context.Context, in Inputs, b machine.Browser) placed {
+	var p placed
+	if in.Policies == nil {
+		return p
+	}
+	vals, err := in.Policies.Policies(ctx, b)
+	if err != nil {
+		return p
+	}
+	ours := []string{policy.ChromiumID, policy.FirefoxID}
+	if in.AllowedExtensions != nil {
+		ours = append(ours, in.AllowedExtensions()...)
+	}
+	all, _ := vals["ExtensionSettings"].(map[string]any)
+	for _, id := range policy.ForcedExtensions(b, vals) {
+		if !slices.Contains(ours, id) {
+			continue
+		}
+		p.forced = true
+		e, _ := all[id].(map[string]any)
+		if b.IsFirefox() && e["default_area"] == "navbar" || !b.IsFirefox() && e["toolbar_pin"] == "force_pinned" {
+			p.toolbar = true
+		}
+	}
+	p.unsigned = b.IsFirefox() && policy.UnsignedXPIAllowed(vals)
+	return p
+}
+
+func policyCheck(b machine.Browser, br policy.BrowserReport, pl placed) Check {
 	n := names[b]
 	c := Check{ID: "policy", Browser: string(b), Status: OK}
 	var missFR, missEN []string
@@ -271,9 +308,21 @@ func policyCheck(b machine.Browser, br policy.BrowserReport) Check {
 			missFR, missEN = append(missFR, checkWords[k][0]), append(missEN, checkWords[k][1])
 		}
 	}
+	if pl.forced && !pl.toolbar {
+		if b.IsFirefox() {
+			missFR, missEN = append(missFR, "bouton dans la barre d'outils (default_area « navbar »)"), append(missEN, `button on the toolbar (default_area "navbar")`)
+		} else {
+			missFR, missEN = append(missFR, "bouton épinglé (toolbar_pin « force_pinned »)"), append(missEN, `button pinned (toolbar_pin "force_pinned")`)
+		}
+	}
 	privFR := map[string]string{policy.PrivateForced: "navigation privée imposée", policy.PrivateProfile: "profil rendu privé par stratégie", policy.PrivateNone: "profil non privé"}[br.Private]
 	privEN := map[string]string{policy.PrivateForced: "private browsing forced", policy.PrivateProfile: "profile made private by policy", policy.PrivateNone: "profile not private"}[br.Private]
 	c.FR, c.EN = n+" : "+privFR, n+": "+privEN
+	if pl.unsigned {
+		// Said, not judged: IT's choice for its own unsigned XPI, honoured by ESR only.
+		c.FR += " ; modules non signés acceptés (xpinstall.signatures.required=false, Firefox ESR seulement)"
+		c.EN += "; unsigned add-ons accepted (xpinstall.signatures.required=false, Firefox ESR only)"
+	}
 	if br.Reason != "" {
 		c.Status = Warn
 		c.FR += " (stratégies illisibles : " + br.Reason + ")"

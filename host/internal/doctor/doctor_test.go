@@ -296,3 +296,55 @@ func TestHookCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestToolbarPlacementAndUnsignedXPI: doctor checks that the policies put the button on the
+// toolbar (Firefox default_area "navbar", Chromium toolbar_pin "force_pinned") and says when
+// Firefox's policies let unsigned add-ons in (install --unsigned-xpi).
+func TestToolbarPlacementAndUnsignedXPI(t *testing.T) {
+	f := newFixture(t, "/usr/bin/firefox", "/usr/bin/chromium")
+	if _, err := install.Install(context.Background(), install.Options{Env: f.env, Level: install.System, HostPath: hostPath, Policies: true,
+		Params: policy.Params{XPIURL: "https://it.example/tablerase.xpi", UnsignedXPI: true}}); err != nil {
+		t.Fatal(err)
+	}
+	r := Run(context.Background(), f.in)
+	ff, cr := check(r, "policy", "firefox"), check(r, "policy", "chromium")
+	if ff.Status != OK || cr.Status != OK {
+		t.Fatalf("policy checks after install = %+v / %+v", ff, cr)
+	}
+	if !strings.Contains(ff.EN, "unsigned add-ons accepted") || !strings.Contains(ff.FR, "modules non signés acceptés") {
+		t.Errorf("firefox policy check does not say unsigned add-ons are accepted: %+v", ff)
+	}
+	// The entries without the placement: the extension still forced, the button in a menu.
+	const ffPolicies = "/etc/firefox/policies/policies.json"
+	data, err := os.ReadFile(f.env.Path(ffPolicies))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc["policies"]["ExtensionSettings"].(map[string]any)[policy.FirefoxID].(map[string]any), "default_area")
+	delete(doc["policies"], "Preferences")
+	data, _ = json.Marshal(doc)
+	f.write(t, ffPolicies, string(data))
+	const crPolicies = "/etc/chromium/policies/managed/" + policy.PolicyFileName
+	vals := policy.Values(machine.Chromium, policy.Params{})
+	vals["ExtensionSettings"].(map[string]any)[policy.ChromiumID].(map[string]any)["toolbar_pin"] = "default_unpinned"
+	data, _ = json.Marshal(vals)
+	f.write(t, crPolicies, string(data))
+	r = Run(context.Background(), f.in)
+	ff, cr = check(r, "policy", "firefox"), check(r, "policy", "chromium")
+	if ff.Status != Warn || !strings.Contains(ff.EN, `button on the toolbar (default_area "navbar")`) || !strings.Contains(ff.FR, "barre d'outils") {
+		t.Errorf("firefox without default_area = %+v", ff)
+	}
+	if strings.Contains(ff.EN, "unsigned") {
+		t.Errorf("firefox without the preference still said to accept unsigned add-ons: %+v", ff)
+	}
+	if cr.Status != Warn || !strings.Contains(cr.EN, `button pinned (toolbar_pin "force_pinned")`) {
+		t.Errorf("chromium without toolbar_pin = %+v", cr)
+	}
+	if !r.OK {
+		t.Error("a button off the toolbar made doctor fail: policies inform")
+	}
+}

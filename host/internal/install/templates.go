@@ -30,26 +30,37 @@ func indentJSON(v any) []byte {
 }
 
 // Templates returns the generated files, by path relative to the repository:
-// manifests/ and the MSI's policy fragment.
+// manifests/ and the MSI's policy fragment, for the official extension and the
+// stores (the defaults committed in the repository).
 func Templates() map[string][]byte {
-	m := templates()
-	t := make(map[string][]byte, len(m)+1)
+	m := Render(policy.Params{}, nil)
+	t := make(map[string][]byte, len(m))
 	for k, v := range m {
+		if k == WixPoliciesName {
+			t["scripts/packaging/msi/policies.wxs"] = v
+			continue
+		}
 		t["manifests/"+k] = v
 	}
-	t["scripts/packaging/msi/policies.wxs"] = wixPolicies(policy.Params{})
 	return t
 }
 
-func templates() map[string][]byte {
+// WixPoliciesName is the MSI's policy fragment among Render's files.
+const WixPoliciesName = "msi/policies.wxs"
+
+// Render returns the files of manifests/ (by path relative to it) and the MSI's policy fragment
+// (WixPoliciesName) for a deployment: p names the Chromium extension id, update URL and XPI
+// (IT's own build, scripts/pack.sh), extra the configuration's allowed_extensions, as
+// `tablerase install --policies` writes them. Zero values give the committed templates.
+// `tablerase templates --out DIR` writes them, for GPO, MDM and MSI tooling.
+func Render(p policy.Params, extra []string) map[string][]byte {
 	t := map[string][]byte{}
-	t["host/linux/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chromium, LinuxHostPath, nil).Encode()
-	t["host/linux/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, LinuxHostPath, nil).Encode()
-	t["host/windows/"+policy.HostName+".chromium.json"] = NewManifest(machine.Chrome, WindowsHostPath, nil).Encode()
-	t["host/windows/"+policy.HostName+".firefox.json"] = NewManifest(machine.Firefox, WindowsHostPath, nil).Encode()
-	t["host/macos/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chrome, DarwinHostPath, nil).Encode()
-	t["host/macos/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, DarwinHostPath, nil).Encode()
-	p := policy.Params{}
+	t["host/linux/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chromium, LinuxHostPath, extra).Encode()
+	t["host/linux/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, LinuxHostPath, extra).Encode()
+	t["host/windows/"+policy.HostName+".chromium.json"] = NewManifest(machine.Chrome, WindowsHostPath, extra).Encode()
+	t["host/windows/"+policy.HostName+".firefox.json"] = NewManifest(machine.Firefox, WindowsHostPath, extra).Encode()
+	t["host/macos/chromium/"+policy.HostName+".json"] = NewManifest(machine.Chrome, DarwinHostPath, extra).Encode()
+	t["host/macos/firefox/"+policy.HostName+".json"] = NewManifest(machine.Firefox, DarwinHostPath, extra).Encode()
 	t["policies/linux/chrome-chromium-brave/"+policy.PolicyFileName] = indentJSON(policy.Values(machine.Chrome, p))
 	t["policies/linux/edge/"+policy.PolicyFileName] = indentJSON(policy.Values(machine.Edge, p))
 	t["policies/firefox/policies.json"] = indentJSON(map[string]any{policy.FirefoxPolicyKey: policy.Values(machine.Firefox, p)})
@@ -62,7 +73,79 @@ func templates() map[string][]byte {
 	t["hooks/linux/"+HookName+".desktop"] = autostartEntry(LinuxHostPath)
 	t["hooks/macos/fr.tablerase.clean.plist"] = launchAgent(DarwinHostPath)
 	t["hooks/windows/"+HookName+".xml"] = UTF16File(TaskXML(System, WindowsHostPath))
+	// The extension's managed settings, under the id the policies force-install.
+	cid := p.ChromiumID
+	if cid == "" {
+		cid = policy.ChromiumID
+	}
+	t["extension-settings/linux-chromium-family.json"] = indentJSON(map[string]any{"3rdparty": map[string]any{"extensions": map[string]any{cid: exampleSettings}}})
+	t["extension-settings/firefox-policies.json"] = indentJSON(map[string]any{policy.FirefoxPolicyKey: map[string]any{"3rdparty": map[string]any{"Extensions": map[string]any{policy.FirefoxID: exampleSettings}}}})
+	t["extension-settings/windows-managed-settings.reg"] = managedSettingsReg(cid)
+	t[WixPoliciesName] = wixPolicies(p)
 	return t
+}
+
+// idLine says, in a template's comment, which extension it names and how to render it for another.
+func idLine(p policy.Params) string {
+	id := p.ChromiumID
+	if id == "" {
+		id = policy.ChromiumID + " (the store's; for your own build run tablerase templates, manifests/DEPLOY.md)"
+	}
+	return "Chromium extension id: " + id
+}
+
+// extraSite and managedExample are the example of the extension's managed settings
+// (extension/managed_schema.json; extension/test/managed-examples.test.js checks it against the
+// schema): a public computer, scope all, a cleanup after 20 idle minutes, confirmation first.
+// A struct, so the keys keep this order in the files.
+type extraSite struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Domains   []string `json:"domains"`
+	HostsOnly bool     `json:"hostsOnly"`
+}
+
+type managedExample struct {
+	Scope             string      `json:"scope"`
+	IdleMinutes       int         `json:"idleMinutes"`
+	ConfirmBeforeEnd  bool        `json:"confirmBeforeEnd"`
+	DisabledSites     []string    `json:"disabledSites"`
+	ExtraSites        []extraSite `json:"extraSites"`
+	StartPage         string      `json:"startPage"`
+	DisabledReminders []string    `json:"disabledReminders"`
+	LocalDirectoryURL string      `json:"localDirectoryUrl"`
+}
+
+var exampleSettings = managedExample{
+	Scope: "all", IdleMinutes: 20, ConfirmBeforeEnd: true, DisabledSites: []string{},
+	ExtraSites: []extraSite{{ID: "mairie", Name: "Portail de la mairie", Domains: []string{"mairie.example.fr"}, HostsOnly: true}},
+	StartPage:  "https://www.france-services.gouv.fr/", DisabledReminders: []string{},
+	LocalDirectoryURL: "https://www.example-departement.fr/lieux-numeriques",
+}
+
+// managedSettingsReg renders the example for Windows: the scalar settings under each browser's
+// 3rdparty key (lists are easier in JSON: extension-settings/README.md).
+func managedSettingsReg(chromiumID string) []byte {
+	var b strings.Builder
+	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Managed settings of the Table rase extension (chrome.storage.managed), per browser.\r\n" +
+		"; Chrome reads them as a JSON-like tree under 3rdparty\\extensions\\<id>\\policy.\r\n")
+	keys := []string{
+		`SOFTWARE\Policies\Google\Chrome\3rdparty\extensions\` + chromiumID + `\policy`,
+		`SOFTWARE\Policies\Microsoft\Edge\3rdparty\extensions\` + chromiumID + `\policy`,
+		`SOFTWARE\Policies\BraveSoftware\Brave\3rdparty\extensions\` + chromiumID + `\policy`,
+		`SOFTWARE\Policies\Chromium\3rdparty\extensions\` + chromiumID + `\policy`,
+		`SOFTWARE\Policies\Mozilla\Firefox\3rdparty\Extensions\` + policy.FirefoxID,
+	}
+	e := exampleSettings
+	confirm := 0
+	if e.ConfirmBeforeEnd {
+		confirm = 1
+	}
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\r\n[HKEY_LOCAL_MACHINE\\%s]\r\n\"scope\"=\"%s\"\r\n\"idleMinutes\"=dword:%08x\r\n\"confirmBeforeEnd\"=dword:%08x\r\n\"startPage\"=\"%s\"\r\n\"localDirectoryUrl\"=\"%s\"\r\n",
+			k, regEscape(e.Scope), e.IdleMinutes, confirm, regEscape(e.StartPage), regEscape(e.LocalDirectoryURL))
+	}
+	return []byte(b.String())
 }
 
 func regEscape(s string) string {
@@ -89,7 +172,7 @@ func hostReg() []byte {
 
 func policiesReg(p policy.Params) []byte {
 	var b strings.Builder
-	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Table rase browser policies (what `tablerase install --policies` and the MSI Policies feature set).\r\n; Importing this file REPLACES ExtensionSettings; install merges it instead.\r\n")
+	b.WriteString("Windows Registry Editor Version 5.00\r\n\r\n; Table rase browser policies (what `tablerase install --policies` and the MSI Policies feature set).\r\n; Importing this file REPLACES ExtensionSettings; install merges it instead.\r\n; " + idLine(p) + "\r\n")
 	for _, br := range []machine.Browser{machine.Chrome, machine.Edge, machine.Brave, machine.Chromium} {
 		key := machine.PlacesOf("windows", br).PolicyKey
 		vals := policy.Values(br, p)
@@ -186,6 +269,7 @@ func mobileconfig(p policy.Params) []byte {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">` + "\n" +
+		"<!-- " + idLine(p) + " -->\n" +
 		`<plist version="1.0">` + "\n")
 	plist(&b, top, "")
 	b.WriteString("</plist>\n")

@@ -28,7 +28,10 @@ func wixPolicies(p policy.Params) []byte {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>
 <!-- Generated from host/internal/policy/values.go by
-     go test ./host/internal/install -run Templates -update ; do not edit. -->
+     go test ./host/internal/install -run Templates -update ; do not edit.
+     `)
+	b.WriteString(idLine(p))
+	b.WriteString(` -->
 <Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
   <Fragment>
     <ComponentGroup Id="PolicyComponents" Directory="INSTALLDIR">

@@ -24,16 +24,20 @@ type FirefoxEdit struct {
 	Ours     map[string]json.RawMessage `json:"ours,omitempty"`     // the values we wrote
 }
 
-const extSettings = "ExtensionSettings"
+const (
+	extSettings = "ExtensionSettings"
+	preferences = "Preferences"
+)
 
 // leaves flattens our policies: each top-level name, except ExtensionSettings
-// whose entries are leaves of their own.
+// and Preferences whose entries are leaves of their own (the admin's other
+// add-ons and preferences stay as they are).
 func leaves(ours map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range ours {
-		if m, ok := v.(map[string]any); ok && k == extSettings {
+		if m, ok := v.(map[string]any); ok && (k == extSettings || k == preferences) {
 			for id, e := range m {
-				out[extSettings+"/"+id] = e
+				out[k+"/"+id] = e
 			}
 			continue
 		}
@@ -105,9 +109,11 @@ func MergeFirefox(existing []byte, ours map[string]any, prior FirefoxEdit) ([]by
 		pol = map[string]any{}
 		doc[FirefoxPolicyKey] = pol
 	}
-	if es, present := pol[extSettings]; present {
-		if _, ok := es.(map[string]any); !ok {
-			return nil, FirefoxEdit{}, fmt.Errorf("%w: %s is not an object", ErrInvalid, extSettings)
+	for _, k := range []string{extSettings, preferences} {
+		if es, present := pol[k]; present {
+			if _, ok := es.(map[string]any); !ok {
+				return nil, FirefoxEdit{}, fmt.Errorf("%w: %s is not an object", ErrInvalid, k)
+			}
 		}
 	}
 	edit := FirefoxEdit{Previous: map[string]json.RawMessage{}, Ours: map[string]json.RawMessage{}}

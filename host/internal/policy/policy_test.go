@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -240,5 +241,89 @@ func TestRegistryOtherTypesAreNotPolicies(t *testing.T) {
 	v := FromRegistry(machine.RegKey{Values: map[string]any{"SyncDisabled": machine.RegOther{Type: 3}, "X": uint64(1)}}, false)
 	if _, ok := v["SyncDisabled"]; ok || v["X"] != float64(1) {
 		t.Errorf("FromRegistry = %v, want only X", v)
+	}
+}
+
+// TestUnsignedXPIPreferenceMergesAlone: --unsigned-xpi adds one entry to the admin's Preferences
+// (theirs kept), the signature preference false and locked, the form Firefox's Preferences policy
+// reads; uninstall takes back only that entry.
+func TestUnsignedXPIPreferenceMergesAlone(t *testing.T) {
+	if UnsignedXPIAllowed(Values(machine.Firefox, Params{XPIURL: "https://it.example/t.xpi"})) {
+		t.Fatal("the signature preference is set without being asked for")
+	}
+	admin := []byte(`{"policies":{"Preferences":{"browser.startup.homepage":{"Value":"https://mairie.example","Status":"locked"}}}}`)
+	ours := Values(machine.Firefox, Params{XPIURL: "https://it.example/t.xpi", UnsignedXPI: true})
+	merged, edit, err := MergeFirefox(admin, ours, FirefoxEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Policies map[string]any `json:"policies"`
+	}
+	if err := json.Unmarshal(merged, &doc); err != nil {
+		t.Fatal(err)
+	}
+	prefs, _ := doc.Policies["Preferences"].(map[string]any)
+	want := map[string]any{"Value": false, "Status": "locked"}
+	if !reflect.DeepEqual(prefs[SignaturesPref], want) || prefs["browser.startup.homepage"] == nil {
+		t.Errorf("Preferences = %v, want the admin's and %s=%v", prefs, SignaturesPref, want)
+	}
+	if !UnsignedXPIAllowed(doc.Policies) {
+		t.Error("UnsignedXPIAllowed does not see the preference install wrote")
+	}
+	back, _, err := UnmergeFirefox(merged, Values(machine.Firefox, Params{}), edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(admin, &a)
+	json.Unmarshal(back, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("unmerge = %s, want %s", back, admin)
+	}
+	if _, _, err := MergeFirefox([]byte(`{"policies":{"Preferences":3}}`), ours, FirefoxEdit{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Preferences not an object: err = %v, want ErrInvalid", err)
+	}
+	for _, v := range []string{`{"Preferences":{"xpinstall.signatures.required":false}}`,
+		`{"Preferences":{"xpinstall.signatures.required":{"Value":0}}}`} {
+		var m map[string]any
+		json.Unmarshal([]byte(v), &m)
+		if !UnsignedXPIAllowed(m) {
+			t.Errorf("UnsignedXPIAllowed(%s) = false", v)
+		}
+	}
+	for _, v := range []string{`{}`, `{"Preferences":{"xpinstall.signatures.required":{"Value":false,"Status":"clear"}}}`,
+		`{"Preferences":{"xpinstall.signatures.required":true}}`} {
+		var m map[string]any
+		json.Unmarshal([]byte(v), &m)
+		if UnsignedXPIAllowed(m) {
+			t.Errorf("UnsignedXPIAllowed(%s) = true", v)
+		}
+	}
+}
+
+// TestAcceptingITsOwnBuild: policies that force-install IT's own build (its own id) report
+// extension_forced once the report is judged against the extensions the host accepts (hello
+// passes the official ids and allowed_extensions); another extension forced does not count.
+func TestAcceptingITsOwnBuild(t *testing.T) {
+	const own = "afbfapmkmhgncfnlokgnhhnjmmdkfhhh"
+	data, _ := json.Marshal(Values(machine.Chromium, Params{ChromiumID: own, UpdateURL: "https://it.example/update.xml"}))
+	e := env(t, map[string]string{"/usr/bin/chromium": "", "/etc/chromium/policies/managed/tablerase.json": string(data)})
+	r := ReadFrom(context.Background(), e, FileSource{Env: e})
+	if r.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Fatal("extension_forced before Accepting: the test shows nothing")
+	}
+	if got := r.Accepting([]string{ChromiumID, FirefoxID}); got.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("an extension the host does not accept counted as ours")
+	}
+	got := r.Accepting([]string{ChromiumID, FirefoxID, own})
+	if !got.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("IT's own build, force-installed and accepted, not reported as forced")
+	}
+	if r.Browsers[machine.Chromium].Checks[CheckExtension] {
+		t.Error("Accepting changed the report it was given")
+	}
+	if b, _ := json.Marshal(got); bytes.Contains(b, []byte(own)) {
+		t.Errorf("the report carries extension ids: %s", b)
 	}
 }

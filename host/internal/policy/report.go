@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,28 @@ type BrowserReport struct {
 	Private string          `json:"private"` // "forced" | "private_profile" | "none"
 	Checks  map[string]bool `json:"checks"`
 	Reason  string          `json:"reason,omitempty"`
+	// forced: the extension ids the policies force-install (ForcedExtensions), for Accepting.
+	forced []string
+}
+
+// Accepting returns r with extension_forced also true where the policies force-install one of
+// ids — the extensions the host accepts (the official ids and the configuration's
+// allowed_extensions): IT's own build (scripts/pack.sh) is force-installed under IT's id, and the
+// report would otherwise say that no extension is forced.
+func (r Report) Accepting(ids []string) Report {
+	out := Report{Browsers: make(map[machine.Browser]BrowserReport, len(r.Browsers))}
+	for b, br := range r.Browsers {
+		if br.Checks != nil && !br.Checks[CheckExtension] && slices.ContainsFunc(br.forced, func(id string) bool { return slices.Contains(ids, id) }) {
+			c := make(map[string]bool, len(br.Checks))
+			for k, v := range br.Checks {
+				c[k] = v
+			}
+			c[CheckExtension] = true
+			br.Checks = c
+		}
+		out.Browsers[b] = br
+	}
+	return out
 }
 
 // Values of BrowserReport.Private.
@@ -120,7 +143,7 @@ func Evaluate(b machine.Browser, vals map[string]any) BrowserReport {
 		if forced {
 			p = PrivateForced
 		}
-		return BrowserReport{Present: true, Private: p, Checks: c}
+		return BrowserReport{Present: true, Private: p, Checks: c, forced: ForcedExtensions(b, vals)}
 	}
 	incognito := "IncognitoModeAvailability"
 	if b == machine.Edge {
@@ -141,7 +164,7 @@ func Evaluate(b machine.Browser, vals map[string]any) BrowserReport {
 	case c[CheckHistory] && c[CheckPasswords] && c[CheckAutofill] && c[CheckSync]:
 		p = PrivateProfile
 	}
-	return BrowserReport{Present: true, Private: p, Checks: c}
+	return BrowserReport{Present: true, Private: p, Checks: c, forced: ForcedExtensions(b, vals)}
 }
 
 func forcelisted(vals map[string]any) bool {

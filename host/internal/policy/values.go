@@ -27,6 +27,28 @@ type Params struct {
 	// ChromiumID is the id of the build the Chromium family force-installs: IT's own key gives
 	// its own id (scripts/pack.sh); "" = the official ChromiumID.
 	ChromiumID string
+	// UnsignedXPI sets Firefox's xpinstall.signatures.required to false, locked (policy
+	// Preferences), so that an unsigned XPI of IT's own (XPIURL) installs. Firefox honours it only
+	// where signing is not built in (ESR, unbranded and developer builds: Policies.sys.mjs allows
+	// the pref when !MOZ_REQUIRE_SIGNING); release Firefox refuses it and needs a signed XPI.
+	UnsignedXPI bool
+}
+
+// SignaturesPref is the Firefox preference UnsignedXPI sets.
+const SignaturesPref = "xpinstall.signatures.required"
+
+// UnsignedXPIAllowed reports whether Firefox policies vals set SignaturesPref to false (the
+// Preferences policy, in its {"Value": …} form or the legacy plain value).
+func UnsignedXPIAllowed(vals map[string]any) bool {
+	prefs, _ := vals["Preferences"].(map[string]any)
+	v := prefs[SignaturesPref]
+	if m, ok := v.(map[string]any); ok {
+		if m["Status"] == "clear" {
+			return false
+		}
+		v = m["Value"]
+	}
+	return isFalse(v)
 }
 
 // AMOURL is the install_url used when no XPIURL is given.
@@ -51,7 +73,7 @@ func Values(b machine.Browser, p Params) map[string]any {
 		if url == "" {
 			url = AMOURL
 		}
-		return map[string]any{
+		v := map[string]any{
 			"PrivateBrowsingModeAvailability": float64(2),
 			"PasswordManagerEnabled":          false,
 			"DisableFormHistory":              true,
@@ -68,6 +90,10 @@ func Values(b machine.Browser, p Params) map[string]any {
 				},
 			},
 		}
+		if p.UnsignedXPI {
+			v["Preferences"] = map[string]any{SignaturesPref: map[string]any{"Value": false, "Status": "locked"}}
+		}
+		return v
 	}
 	update := p.UpdateURL
 	if update == "" {
