@@ -199,6 +199,14 @@ async function closeTabs(b, session, registry, settings, extensionOrigin, keep =
   await forgetClosedTabs(b, sinceOf(session, settings));
 }
 
+const hostOf = (url) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+};
+
 const sinceOf = (session, settings) => (settings.scope === 'all' ? 0 : Math.max(0, Math.floor(session.startedAt || 0)));
 
 /** Reads "recently closed" (null without the sessions API). */
@@ -559,7 +567,22 @@ export async function runCleanup(ctx) {
   //    private store keeps a window while its logout page loads): the receipt page in front, the
   //    session's tabs closed. Then the host (once the early files are gone too), with its whole wait.
   const tabsMs = deadline.budget(limits.browser, hostReserve);
-  const tabsDone = Promise.all([...created, purgeOpen]).then(() =>
+  // Firefox's private store: once the person's tabs have purged themselves, the planned hosts no
+  // page re-read empty are loaded in background tabs (purge.js purgeRemaining), beside the logout
+  // pages, which re-read their own hosts; the tabs close around them.
+  let purgeTabsReady = () => {};
+  const purgeTabs = new Promise((r) => { purgeTabsReady = r; });
+  const purgeLate = purgePlan
+    ? purgeOpen.then((open) => {
+      const purgeMs = deadline.budget(limits.purge, hostReserve);
+      const skip = plan.logout.filter((l) => isPrivateStore(l.storeId, ctx.browser)).map((l) => hostOf(l.url)).filter(Boolean);
+      return timed('purge', bounded(() => purgeRemaining(b, purgePlan, open && open.ok ? open.value : [], purgeMs, {
+        skip, onCreated: (id) => logoutTabs.add(id), ready: purgeTabsReady, later: logoutDone.then(() => purgedLogout),
+      }), purgeMs + limits.logout + 600));
+    })
+    : Promise.resolve(null);
+  if (!purgePlan) purgeTabsReady();
+  const tabsDone = Promise.all([...created, purgeOpen, purgeTabs]).then(() =>
     timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || '', logoutTabs), tabsMs)));
   // The host waits for the early files too: a download the extension takes for early (its
   // registration time is stamped a moment after the host's) may also be one the host tracks; the
@@ -585,14 +608,9 @@ export async function runCleanup(ctx) {
   const logout = await logoutDone;
   await tabsDone;
   progress('browser');
-  // Firefox's private store: the planned hosts no document has re-read empty yet, purged in
-  // background tabs (purge.js purgeRemaining), before the cookies go (a cookie those pages set too).
-  let purge = null;
-  if (purgePlan) {
-    const open = await purgeOpen;
-    const purgeMs = deadline.budget(limits.purge, limits.verify);
-    purge = await timed('purge', bounded(() => purgeRemaining(b, purgePlan, [...(open && open.ok ? open.value : []), ...purgedLogout], purgeMs),
-      purgeMs + 500));
+  // The purge's pages are closed before the cookies go (a cookie those pages set goes too).
+  const purge = await purgeLate;
+  if (purge) {
     // How many background pages it loaded, and what it found (counts only) on the run record.
     if (purge.ok && steps.purge) {
       const v = purge.value;

@@ -137,67 +137,78 @@ async function storeGone(b, storeId) {
   }
 }
 
-/**
- * Loads `url` in a background tab of window `windowId`, waits for it (bounded), purges its top
- * frame, closes the tab. Resolves to the frame's outcomes ([] when it did not load).
- */
-async function purgeByLoading(b, url, windowId, ms) {
-  let tab = null;
-  try {
-    tab = await b.tabs.create({ url, active: false, windowId });
-    const id = tab.id;
-    const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
-    const loaded = await new Promise((resolve) => {
-      const timer = setTimeout(() => {
+/** Waits for a tab to complete a load of a real URL (bounded): true when it did. */
+function loaded(b, tab, ms) {
+  const blank = (t) => !!t && (!t.url || t.url === 'about:blank');
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      b.tabs.onUpdated.removeListener(onUpdated);
+      resolve(false);
+    }, Math.max(0, ms));
+    const onUpdated = (tid, info, t) => {
+      if (tid === tab.id && info.status === 'complete' && !blank(t)) {
+        clearTimeout(timer);
         b.tabs.onUpdated.removeListener(onUpdated);
-        resolve(false);
-      }, Math.max(0, ms));
-      const onUpdated = (tid, info, t) => {
-        if (tid === id && info.status === 'complete' && !blank(t)) {
-          clearTimeout(timer);
-          b.tabs.onUpdated.removeListener(onUpdated);
-          resolve(true);
-        }
-      };
-      b.tabs.onUpdated.addListener(onUpdated);
-      if (tab.status === 'complete' && !blank(tab)) onUpdated(id, { status: 'complete' }, tab);
-    });
-    return loaded ? await purgeTab(b, id, ms, false) : [];
-  } catch {
-    return [];
-  } finally {
-    if (tab) await bounded(() => b.tabs.remove(tab.id), 500);
-  }
+        resolve(true);
+      }
+    };
+    b.tabs.onUpdated.addListener(onUpdated);
+    if (tab.status === 'complete' && !blank(tab)) onUpdated(tab.id, { status: 'complete' }, tab);
+  });
 }
 
 /**
- * The hosts of the plan no document re-read empty (`results` so far), purged in background tabs
- * of a private window, all at once, each bounded; then the verdict (plan.js judgePurge). Without a
- * private window left: the store is gone (all verified by Firefox's own drop) or the hosts are not
+ * The hosts of the plan no document re-read empty (`results`, the person's tabs at the click),
+ * but those a logout page re-reads (`skip`), loaded in background tabs of a private window (a
+ * cheap URL: robots.txt), all at once, each bounded, purged, closed. `onCreated(id)` is told each
+ * tab at once, `ready()` once all exist (the cleanup then closes the others around them); `later`
+ * resolves to the logout pages' outcomes, merged before judging (plan.js judgePurge). Without a
+ * private window left: the store is gone (all dropped by Firefox itself) or the hosts are not
  * verified.
- * @returns {Promise<object>} judgePurge's counts, plus `loaded` (how many tabs it opened)
+ * @returns {Promise<object>} judgePurge's counts, plus `loaded` (how many pages it opened)
  */
-export async function purgeRemaining(b, plan, results, ms) {
-  const { can, blind } = await scriptable(b, plan);
-  const cleanTop = new Set(results.filter((r) => r.top && r.clean).map((r) => r.host));
-  const dirty = new Set(results.filter((r) => !r.clean).map((r) => r.host));
-  const todo = can.filter((h) => !cleanTop.has(h) || dirty.has(h));
-  const all = [...results];
-  let gone = false;
-  let loaded = 0;
-  if (todo.length) {
-    const wins = await b.windows.getAll({}).catch(() => []);
+export async function purgeRemaining(b, plan, results, ms, { skip = [], onCreated = () => {}, ready = () => {}, later = [] } = {}) {
+  const t0 = Date.now();
+  const left = () => Math.max(0, ms - (Date.now() - t0));
+  let tabs = [];
+  let blind = [];
+  try {
+    const s = await scriptable(b, plan);
+    blind = s.blind;
+    const cleanTop = new Set(results.filter((r) => r.top && r.clean).map((r) => r.host));
+    const dirty = new Set(results.filter((r) => !r.clean).map((r) => r.host));
+    const skipped = new Set(skip);
+    const todo = s.can.filter((h) => !skipped.has(h) && (!cleanTop.has(h) || dirty.has(h)));
+    const wins = todo.length ? await b.windows.getAll({}).catch(() => []) : [];
     const w = (wins || []).find((x) => x && x.incognito && (!x.type || x.type === 'normal'));
     if (w) {
-      loaded = todo.length;
-      const fresh = (await Promise.all(todo.map((h) => purgeByLoading(b, `https://${h}/robots.txt`, w.id, ms)))).flat();
-      // A fresh top document of the host supersedes what an earlier one (a closed tab) reported;
-      // a partition (a third-party frame of a closed tab) stays as it was re-read.
-      const again = new Set(fresh.filter((r) => r.top && r.clean).map((r) => r.host));
-      all.splice(0, all.length, ...all.filter((r) => !(r.top && again.has(r.host))), ...fresh);
-    } else {
-      gone = await storeGone(b, plan.storeId);
+      tabs = (await Promise.all(todo.map(async (h) => {
+        try {
+          const tab = await b.tabs.create({ url: `https://${h}/robots.txt`, active: false, windowId: w.id });
+          onCreated(tab.id);
+          return tab;
+        } catch {
+          return null;
+        }
+      }))).filter(Boolean);
     }
+  } finally {
+    ready();
   }
-  return { ...judgePurge(plan, all, { blind, gone }), loaded };
+  let fresh = [];
+  try {
+    fresh = (await Promise.all(tabs.map(async (tab) => ((await loaded(b, tab, left())) ? purgeTab(b, tab.id, left(), false) : [])))).flat();
+  } finally {
+    await Promise.all(tabs.map((t) => bounded(() => b.tabs.remove(t.id), 500)));
+  }
+  fresh = [...fresh, ...(await later)];
+  // A fresh top document of the host supersedes what an earlier one (a closed tab) reported;
+  // a partition (a third-party frame of a closed tab) stays as it was re-read.
+  const again = new Set(fresh.filter((r) => r.top && r.clean).map((r) => r.host));
+  const all = [...results.filter((r) => !(r.top && again.has(r.host))), ...fresh];
+  const covered = new Set(all.filter((r) => r.top && r.clean).map((r) => r.host));
+  const missing = plan.hosts.some((h) => !covered.has(h.host) && !blind.includes(h.host));
+  // Hosts nothing re-read, no private window to load them in: verified only if the store is gone.
+  const gone = missing && !tabs.length ? await storeGone(b, plan.storeId) : false;
+  return { ...judgePurge(plan, all, { blind, gone }), loaded: tabs.length };
 }
