@@ -111,9 +111,9 @@ function withSite(session, site, host, storeId, page = false) {
   const siteStores = storeId ? addUnique(prevStores, storeId) : prevStores;
   const stores = storeId ? addUnique(session.stores, storeId) : session.stores;
   if (session.used[site.id] && hosts === prev.hosts && pages === prevPages && siteStores === prevStores && stores === session.stores) return session;
-  const entry = { hosts, stores: siteStores };
-  if (pages.length) entry.pages = pages;
-  return { ...session, used: { ...session.used, [site.id]: entry }, stores };
+  // `pages` always present (empty: no page of it opened), so a record of this version is never
+  // read as an older one's (plan.js planPurge then takes every host seen).
+  return { ...session, used: { ...session.used, [site.id]: { hosts, stores: siteStores, pages } }, stores };
 }
 
 /**

@@ -346,9 +346,10 @@ test('Firefox private store: the hosts seen in it are purged from inside; nothin
     { host: 'www.caf.fr', siteId: 'caf' }, { host: 'www.example-commerce.fr', siteId: null },
   ]);
   const pages = planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-private'],
-    used: { caf: { hosts: ['caf.fr', 'www.caf.fr'], pages: ['www.caf.fr'], stores: ['firefox-private'] } } });
+    used: { caf: { hosts: ['caf.fr', 'www.caf.fr'], pages: ['www.caf.fr'], stores: ['firefox-private'] },
+      franceconnect: { hosts: ['app.franceconnect.gouv.fr'], pages: [], stores: ['firefox-private'] } } });
   assert.deepEqual(pages.hosts.map((h) => h.host), ['www.caf.fr', 'www.example-commerce.fr'],
-    'the hosts of its pages, not its cookies\' domains, when the session knows them');
+    'the hosts of its pages, not its cookies\' domains (a site seen only in a frame: none), when the session knows them');
   const all = planPurge({ ...base, scope: 'all', browser: 'firefox', cookieStoreIds: ['firefox-private'] });
   assert.ok(all.hosts.some((h) => h.siteId === 'gmail'), 'scope all: the webmail too');
 });
