@@ -15,6 +15,9 @@
 // After the logout pages only: cookies, site data, cache and storage, and what the logout pages
 // left in the history (their visits and closed tabs: a few entries, where forgetting "recently
 // closed" used to cost a second full history removal; see forgetClosedTabs).
+// Firefox's private windows (purge.js): their tabs purge their own site data at the click, and are
+// closed once that is done (a few hundred ms, alongside the logout pages); a planned host no page
+// re-read empty gets a background page beside the logout pages; the cookies wait for those pages.
 // Verification re-reads what it can last. One failing or hanging step never stops the others: each
 // settles to an outcome that becomes a receipt line. Each step's start and duration go on the run
 // record (`steps`), to explain a slow run without any personal data.
@@ -582,7 +585,8 @@ export async function runCleanup(ctx) {
     })
     : Promise.resolve(null);
   if (!purgePlan) purgeTabsReady();
-  const tabsDone = Promise.all([...created, purgeOpen, purgeTabs]).then(() =>
+  // (purgeLate settles, bounded, even if the purge hangs before its tabs exist.)
+  const tabsDone = Promise.all([...created, purgeOpen, Promise.race([purgeTabs, purgeLate])]).then(() =>
     timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || '', logoutTabs), tabsMs)));
   // The host waits for the early files too: a download the extension takes for early (its
   // registration time is stamped a moment after the host's) may also be one the host tracks; the

@@ -714,3 +714,13 @@ test('Chromium incognito: nothing scripted (closing its windows drops its data)'
   await runCleanup({ ...ctx, session: { ...ctx.session, stores: ['0', '1'] } });
   assert.equal(b.calls.filter(([k]) => k === 'scripting.executeScript').length, 0);
 });
+
+test('Firefox private windows: a purge that hangs is bounded; the tabs still close, the line is not « effacées »', async () => {
+  const { b, ctx } = privateOnly();
+  const real = b.scripting.executeScript;
+  b.scripting.executeScript = (d) => (d.func && d.func.name === 'purgeFrame' ? new Promise(() => {}) : real(d));
+  b.permissions = { contains: async ({ origins }) => (origins[0].includes('example-commerce') ? new Promise(() => {}) : true) };
+  const r = await runCleanup({ ...ctx, limits: { purgeOpen: 100, purge: 200 } });
+  assert.ok(!b.state.tabs.some((t) => [2, 3, 4].includes(t.id)), 'the person\'s tabs closed');
+  assert.notEqual(lineOf(r, 'cookies').status, 'ok', JSON.stringify(r.lines));
+});
