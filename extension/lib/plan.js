@@ -416,3 +416,88 @@ export function judgeEarlyDownloads(ids, after) {
   const removed = ids.filter((id) => downloadGone(byId.get(id))).length;
   return { found: ids.length, removed, left: ids.length - removed };
 }
+
+// Firefox's private windows (issue 15). browsingData does not reach their site data: it clears
+// localStorage and IndexedDB through the quota manager's on-disk origins only, and returns without
+// doing anything for the private store ("Can not clear localStorage/indexedDB in private browsing
+// mode, just ignore", ext-browsingData.js, ESR 153); Cache Storage is no browsingData type in
+// Firefox at all. Firefox drops that data only when the last private window closes, which, with
+// every window private (policy PrivateBrowsingModeAvailability 2), means quitting the browser. So
+// the cleanup purges it from inside each origin (purge.js): what to purge is planned here.
+
+/**
+ * The hosts whose site data the cleanup purges from inside their own pages, or null (Chromium:
+ * closing the incognito windows drops their data; Firefox without the private store in use).
+ * Registry sites used in the private store (or whose store is unknown), the hosts of their pages;
+ * the other hosts visited (siteId null: counted, never named). Sites whose own older sessions are
+ * kept (keepsOwnSessions) are left alone, as everywhere else.
+ * @returns {{storeId: string, hosts: {host: string, siteId: string|null}[]}|null}
+ */
+export function planPurge({ browser, scope, registry, used, cookieStoreIds = [], visitedHosts = [], webmail = 'accompaniment' }) {
+  if (browser !== 'firefox') return null;
+  const storeId = 'firefox-private';
+  if (!(cookieStoreIds || []).some((s) => isPrivateStore(s, browser))) return null;
+  const hosts = new Map();
+  for (const s of registry) {
+    if (!used || !Object.hasOwn(used, s.id) || keepsOwnSessions(s, { scope, webmail })) continue;
+    const u = used[s.id] || {};
+    const stores = Array.isArray(u.stores) ? u.stores : [];
+    if (stores.length && !stores.some((x) => isPrivateStore(x, browser))) continue;
+    // The hosts of its pages (session.js `pages`); a record without them (an older version's):
+    // every host seen, cookie domains included.
+    for (const raw of (Array.isArray(u.pages) ? u.pages : u.hosts) || []) {
+      const h = normalizeHost(raw);
+      if (h && !hosts.has(h)) hosts.set(h, s.id);
+    }
+  }
+  for (const h of otherHosts(registry, visitedHosts)) if (!hosts.has(h)) hosts.set(h, null);
+  return { storeId, hosts: [...hosts].map(([host, siteId]) => ({ host, siteId })).sort((a, b) => a.host.localeCompare(b.host)) };
+}
+
+/**
+ * What the purge found, host by host, from the frames' own re-reads (purge.js): `results` are
+ * { host, top, clean } (clean: localStorage, IndexedDB, Cache Storage and service workers re-read
+ * empty in that document); `blind`: hosts the extension may not script (no host permission);
+ * `gone`: the private store no longer exists (its last window closed: Firefox dropped it all).
+ * A planned host is clean when a top-level document of it re-read empty and none of its documents
+ * re-read anything; left when one did; otherwise not verified. A frame of a host outside the plan
+ * that re-read something counts as left (another site's, not named).
+ * @returns {{clean: number, left: number, unverified: number, sitesLeft: string[],
+ *   sitesUnverified: string[], othersLeft: number, othersUnverified: number}}
+ */
+export function judgePurge(plan, results = [], { blind = [], gone = false } = {}) {
+  const out = { clean: 0, left: 0, unverified: 0, sitesLeft: [], sitesUnverified: [], othersLeft: 0, othersUnverified: 0 };
+  if (!plan) return out;
+  const planned = new Map(plan.hosts.map((h) => [h.host, h.siteId]));
+  const blindSet = new Set(blind);
+  const seenTop = new Set();
+  const dirty = new Set();
+  const strayLeft = new Set();
+  for (const r of results) {
+    if (!r || !r.host) continue;
+    if (!r.clean) {
+      if (planned.has(r.host)) dirty.add(r.host);
+      else strayLeft.add(r.host);
+    } else if (r.top) seenTop.add(r.host);
+  }
+  const add = (list, id) => {
+    if (id && !list.includes(id)) list.push(id);
+  };
+  for (const [host, siteId] of planned) {
+    let state = 'unverified';
+    if (dirty.has(host)) state = 'left';
+    else if (gone || seenTop.has(host)) state = 'clean';
+    else if (blindSet.has(host)) state = 'unverified';
+    out[state]++;
+    if (state === 'left') {
+      if (siteId) add(out.sitesLeft, siteId);
+      else out.othersLeft++;
+    } else if (state === 'unverified') {
+      if (siteId) add(out.sitesUnverified, siteId);
+      else out.othersUnverified++;
+    }
+  }
+  out.left += strayLeft.size;
+  out.othersLeft += strayLeft.size;
+  return out;
+}

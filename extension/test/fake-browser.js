@@ -30,6 +30,9 @@ export function fakeBrowser(opts = {}) {
     refuseFiles: new Set(opts.refuseFiles || []), // ids whose removeFile rejects (file locked)
     siteData: [],       // { host, type: 'localStorage' | 'indexedDB' | 'serviceWorkers', created }
     closed: [],         // "recently closed": { lastModified, tab: { sessionId, windowId, url } }
+    privateData: [],    // Firefox's private windows: { host, partition? } (scripting.executeScript below)
+    stickyData: new Set(), // hosts whose private data the purge cannot remove
+    frames: {},         // tabId → hosts of its third-party frames
     stores: opts.stores || ['0'],
     hang: new Set(opts.hang || []),        // 'logout' | 'browsingData' | 'cookies'
     failRemove: opts.failRemove || false,  // cookies.remove resolves but keeps the cookie
@@ -163,7 +166,8 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['windows.create', props]);
-        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9, status: 'loading' };
+        // opts.privateOnly: Firefox with every window private (PrivateBrowsingModeAvailability 2).
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito || !!opts.privateOnly, windowId: 9, status: 'loading' };
         state.tabs.push(tab);
         if (props.url && !state.hang.has('logout')) {
           setTimeout(() => {
@@ -171,7 +175,7 @@ export function fakeBrowser(opts = {}) {
             b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
           }, 1);
         }
-        return { id: 9, incognito: !!props.incognito, tabs: [{ ...tab }] };
+        return { id: 9, incognito: tab.incognito, tabs: [{ ...tab }] };
       },
       // The windows the tabs are in (a window is incognito when its tabs are).
       async getAll() {
@@ -286,7 +290,36 @@ export function fakeBrowser(opts = {}) {
     i18n: { getMessage: (k) => k, getUILanguage: () => 'fr' },
     idle: { setDetectionInterval() {}, onStateChanged: event() },
     extension: { async isAllowedIncognitoAccess() { return false; } },
-    scripting: { async executeScript() { return [{ result: true }]; } },
+    scripting: {
+      // The purge (lib/purge.js purgeFrame) runs in each frame of a tab: modelled on
+      // state.privateData, the site data of Firefox's private windows per host (`partition`: the
+      // top-level host of a third-party frame's partition). A host in state.stickyData keeps its
+      // data (re-read non-empty); one without host permission (b.permissions) cannot be scripted.
+      async executeScript({ target, func, args = [] }) {
+        calls.push(['scripting.executeScript', target.tabId, func && func.name]);
+        if (!func || func.name !== 'purgeFrame') return [{ result: true }];
+        const tab = state.tabs.find((t) => t.id === target.tabId);
+        if (!tab) throw new Error(`No tab with id: ${target.tabId}.`);
+        const top = new URL(tab.url);
+        if (!/^https?:$/.test(top.protocol)) throw new Error('Missing host permission for the tab');
+        const allowed = async (h) => !b.permissions || b.permissions.contains({ origins: [`*://${h}/*`] });
+        if (!(await allowed(top.hostname))) throw new Error('Missing host permission for the tab');
+        const frames = [{ frameId: 0, host: top.hostname, partition: '' }];
+        if (target.allFrames) {
+          for (const [i, h] of (state.frames[tab.id] || []).entries()) frames.push({ frameId: i + 1, host: h, partition: top.hostname });
+        }
+        const out = [];
+        for (const f of frames) {
+          if (!(await allowed(f.host))) continue;
+          const mine = (d) => d.host === f.host && (d.partition || '') === f.partition;
+          if (!state.stickyData.has(f.host)) state.privateData = state.privateData.filter((d) => !mine(d));
+          const left = state.privateData.filter(mine).length;
+          out.push({ frameId: f.frameId, result: { origin: `https://${f.host}`, top: f.frameId === 0, after: {
+            localStorage: left, indexedDB: 0, caches: 0, serviceWorkers: 0 }, blockedMs: args[0] } });
+        }
+        return out;
+      },
+    },
   };
   b.tabs.get = async (id) => ({ ...state.tabs.find((t) => t.id === id) });
   /** A download with its file on disk (`state` 'complete' unless given). */

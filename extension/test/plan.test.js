@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planLogoutTab,
-  planEarlyDownloads, planForget, planStartPage, planTabs, siteHosts,
+  judgePurge, planEarlyDownloads, planForget, planPurge, planStartPage, planTabs, siteHosts,
 } from '../lib/plan.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
@@ -327,4 +327,49 @@ test('logout routing: Firefox private window, containers by cookieStoreId, defau
   assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, [{ id: 1, incognito: false }], 'firefox'), { skip: 'store_closed' });
   assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, [{ id: 3, incognito: true }], 'firefox'),
     { window: { url, focused: false, incognito: false, cookieStoreId: 'firefox-container-2' } });
+});
+
+test('Firefox private store: the hosts seen in it are purged from inside; nothing to purge elsewhere', () => {
+  const usedPrivate = {
+    caf: { hosts: ['www.caf.fr', 'caf.fr'], stores: ['firefox-private'] },
+    ameli: { hosts: ['assure.ameli.fr'], stores: ['firefox-default'] }, // used in a regular window only
+    impots: { hosts: ['cfspart.impots.gouv.fr'] }, // store unknown: purged too
+    gmail: { hosts: ['mail.google.com'], stores: ['firefox-private'] }, // the aidant's own: kept (scope session)
+  };
+  const base = { scope: 'session', registry, used: usedPrivate, visitedHosts: ['www.example-commerce.fr', 'www.caf.fr'] };
+  assert.equal(planPurge({ ...base, browser: 'chromium', cookieStoreIds: ['0', '1'] }), null, 'Chromium: closing incognito drops it');
+  assert.equal(planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-default'] }), null, 'no private store used');
+  const p = planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-default', 'firefox-private'] });
+  assert.equal(p.storeId, 'firefox-private');
+  assert.deepEqual(p.hosts, [
+    { host: 'caf.fr', siteId: 'caf' }, { host: 'cfspart.impots.gouv.fr', siteId: 'impots' },
+    { host: 'www.caf.fr', siteId: 'caf' }, { host: 'www.example-commerce.fr', siteId: null },
+  ]);
+  const pages = planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-private'],
+    used: { caf: { hosts: ['caf.fr', 'www.caf.fr'], pages: ['www.caf.fr'], stores: ['firefox-private'] },
+      franceconnect: { hosts: ['app.franceconnect.gouv.fr'], pages: [], stores: ['firefox-private'] } } });
+  assert.deepEqual(pages.hosts.map((h) => h.host), ['www.caf.fr', 'www.example-commerce.fr'],
+    'the hosts of its pages, not its cookies\' domains (a site seen only in a frame: none), when the session knows them');
+  const all = planPurge({ ...base, scope: 'all', browser: 'firefox', cookieStoreIds: ['firefox-private'] });
+  assert.ok(all.hosts.some((h) => h.siteId === 'gmail'), 'scope all: the webmail too');
+});
+
+test('judgePurge: clean only when a top document re-read empty; left when any re-read data; else not verified', () => {
+  const plan = { storeId: 'firefox-private', hosts: [
+    { host: 'www.caf.fr', siteId: 'caf' }, { host: 'assure.ameli.fr', siteId: 'ameli' },
+    { host: 'cfspart.impots.gouv.fr', siteId: 'impots' }, { host: 'www.example-commerce.fr', siteId: null },
+  ] };
+  const results = [
+    { host: 'www.caf.fr', top: true, clean: true },
+    { host: 'app.franceconnect.gouv.fr', top: false, clean: true }, // a partition, outside the plan: fine
+    { host: 'assure.ameli.fr', top: true, clean: false },
+    { host: 'cfspart.impots.gouv.fr', top: false, clean: true }, // a frame only: not the site's own storage
+  ];
+  assert.deepEqual(judgePurge(plan, results, { blind: ['www.example-commerce.fr'] }), {
+    clean: 1, left: 1, unverified: 2, sitesLeft: ['ameli'], sitesUnverified: ['impots'], othersLeft: 0, othersUnverified: 1,
+  });
+  assert.deepEqual(judgePurge(plan, [{ host: 'tracker.example', top: false, clean: false }], { gone: true }),
+    { clean: 4, left: 1, unverified: 0, sitesLeft: [], sitesUnverified: [], othersLeft: 1, othersUnverified: 0 },
+    'the store gone: Firefox dropped it all; a frame that re-read data is still left');
+  assert.equal(judgePurge(null, results).clean, 0);
 });
