@@ -409,12 +409,15 @@ export function downloadGone(d) {
 
 /**
  * A downloads.removeFile rejection that says the file was not there (already gone: the host, the
- * person or another program took it): not a failure. Firefox ESR 153 (ext-downloads.js,
- * removeFile): `IOUtils.remove(item.filename, { ignoreAbsent: false })`, a NotFoundError becoming
- * "Could not remove download id N because the file doesn't exist". Chromium (downloads_api.cc)
- * rejects with "Download file already deleted" when it already knows the file is gone, and
- * otherwise resolves for a missing file (base::DeleteFile succeeds on an absent path); both seen in
- * test/e2e/earlymargin.e2e.test.mjs. Any other rejection: the file may be there.
+ * person or another program took it): not a failure. Seen (test/e2e/earlymargin.e2e.test.mjs):
+ * - Firefox ESR 153.8 (ext-downloads.js removeFile: `IOUtils.remove(item.filename, { ignoreAbsent:
+ *   false })`): file present, resolves and the file is off the disk, but `exists` stays true;
+ *   file missing, rejects "Could not remove download id N because the file doesn't exist" (each
+ *   call), `exists` still true.
+ * - Chromium 156: file present, resolves, off the disk, `exists` false; file missing (deleted
+ *   behind its back), the first call resolves (it cannot tell: a missing path deletes fine), a
+ *   second rejects "Download file already deleted"; `exists` false after.
+ * Any other rejection: the file may be there.
  */
 export const FILE_ABSENT = /doesn't exist|already deleted/i;
 
