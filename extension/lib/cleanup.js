@@ -316,30 +316,25 @@ async function historyHeadStart(b, headStart) {
 }
 
 /**
- * Deletes the files of the downloads `plan` covers (plan.js planEarlyDownloads), then re-reads
- * them: only what the browser reports gone counts. In progress ones are cancelled first (the
- * browser deletes the partial file; removeFile takes finished downloads only). One failing call
- * does not stop the others. Nothing here learns a file name.
+ * Deletes the files of the downloads `plan` covers (plan.js planEarlyDownloads). In progress ones
+ * are cancelled first (the browser deletes the partial file; removeFile takes finished downloads
+ * only) and judged by the list re-read after; a finished one by what its removeFile proves
+ * (plan.js judgeEarlyDownloads: never by Firefox's `exists`, stale after removeFile). One failing
+ * call does not stop the others. Nothing here learns a file name.
  */
 export async function removeEarlyDownloads(b, plan) {
   const q = { startedAfter: plan.startedAfter };
   let items = await b.downloads.search(q);
   const { ids, cancel } = earlyDownloadTargets(items, plan);
-  if (!ids.length) return { mode: plan.mode, found: 0, removed: 0, left: 0 };
+  if (!ids.length) return { mode: plan.mode, found: 0, removed: 0, gone: 0, left: 0 };
   if (cancel.length) {
     await Promise.allSettled(cancel.map((id) => b.downloads.cancel(id)));
     items = await b.downloads.search(q); // one may have finished meanwhile: its file is removed below
   }
   const finished = items.filter((d) => ids.includes(d.id) && d.state === 'complete' && d.exists !== false);
-  await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
-  // Firefox may report a removed file as still there for a moment (seen under load): re-read
-  // until the browser says gone, bounded (the caller's limit bounds this whole step too).
-  let judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
-  for (let i = 0; i < 10 && judged.left > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
-  }
-  return { mode: plan.mode, ...judged };
+  const settled = await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
+  const removals = new Map(finished.map((d, i) => [d.id, settled[i]]));
+  return { mode: plan.mode, ...judgeEarlyDownloads(ids, removals, items) };
 }
 
 /**

@@ -401,20 +401,57 @@ export function earlyDownloadTargets(items, plan) {
   return { ids, cancel };
 }
 
-/** Whether a download, as re-read after the removal, has no file left the browser knows of. */
+/** Whether a download, as re-read after its cancellation, has no file left the browser knows of. */
 export function downloadGone(d) {
   if (!d || d.state === 'in_progress' || d.canResume === true) return false;
   return d.state !== 'complete' || d.exists === false;
 }
 
 /**
- * The outcome: how many were found, how many are verified gone (re-read: `exists` false, or
- * cancelled with nothing to resume), how many may be left (removal refused, or not re-read).
+ * A downloads.removeFile rejection that says the file was not there (already gone: the host, the
+ * person or another program took it): not a failure. Seen (test/e2e/earlymargin.e2e.test.mjs):
+ * - Firefox ESR 153.8 (ext-downloads.js removeFile: `IOUtils.remove(item.filename, { ignoreAbsent:
+ *   false })`): file present, resolves and the file is off the disk, but `exists` stays true;
+ *   file missing, rejects "Could not remove download id N because the file doesn't exist" (each
+ *   call), `exists` still true.
+ * - Chromium 156: file present, resolves, off the disk, `exists` false; file missing (deleted
+ *   behind its back), the first call resolves (it cannot tell: a missing path deletes fine), a
+ *   second rejects "Download file already deleted"; `exists` false after.
+ * Any other rejection: the file may be there.
  */
-export function judgeEarlyDownloads(ids, after) {
+export const FILE_ABSENT = /doesn't exist|already deleted/i;
+
+/** What a settled downloads.removeFile proves: 'removed', 'gone' (was not there) or 'left'. */
+export function removalOutcome(settled) {
+  if (settled.status === 'fulfilled') return 'removed';
+  const r = settled.reason;
+  return FILE_ABSENT.test(String((r && r.message) || r || '')) ? 'gone' : 'left';
+}
+
+/**
+ * The outcome of the early removals: how many were found, removed, already gone, and may be left.
+ * A file whose removeFile was called is judged by that call alone (`removals`: id → settled):
+ * both browsers resolve it only once the file is off the disk (Firefox's IOUtils.remove with
+ * ignoreAbsent false; Chromium's base::DeleteFile), while the `exists` that downloads.search
+ * returns is, in Firefox, `download.target.exists`, not refreshed after removeFile: re-read, it
+ * said "still there" for files that were gone (issue 14). `exists` and the state judge only the
+ * downloads removeFile was not called for (cancelled ones: the browser deletes the partial file),
+ * as re-read in `after`.
+ */
+export function judgeEarlyDownloads(ids, removals, after) {
   const byId = new Map((after || []).map((d) => [d.id, d]));
-  const removed = ids.filter((id) => downloadGone(byId.get(id))).length;
-  return { found: ids.length, removed, left: ids.length - removed };
+  const n = { removed: 0, gone: 0, left: 0 };
+  for (const id of ids) {
+    if (removals.has(id)) {
+      n[removalOutcome(removals.get(id))]++;
+      continue;
+    }
+    const d = byId.get(id);
+    if (!downloadGone(d)) n.left++;
+    else if (d.state === 'complete') n.gone++; // finished meanwhile, already without its file
+    else n.removed++; // cancelled: the browser deleted the partial file
+  }
+  return { found: ids.length, ...n };
 }
 
 // Firefox's private windows (issue 15). browsingData does not reach their site data: it clears

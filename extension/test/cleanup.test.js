@@ -336,15 +336,41 @@ test('Firefox: the early files go before the history head start empties the down
   assert.deepEqual([...b.state.files].sort(), [40, 42]);
 });
 
-test('an early file the browser cannot delete, or says it deleted but is still there: partial, counted, never named', async () => {
-  for (const opts of [{ refuseFiles: [41] }, { keepFiles: [41] }]) {
-    const { ctx } = lateRegistration(opts);
-    const r = await runCleanup(ctx);
-    assert.equal(lineOf(r, 'files').status, 'partial');
-    assert.deepEqual(lineOf(r, 'files').subs, ['3'], 'only what is verified gone is counted');
-    assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
-    assert.equal(r.status, 'partial');
-  }
+test('an early file the browser cannot delete: partial, counted, never named', async () => {
+  const { ctx } = lateRegistration({ refuseFiles: [41] });
+  const r = await runCleanup(ctx);
+  assert.equal(lineOf(r, 'files').status, 'partial');
+  assert.deepEqual(lineOf(r, 'files').subs, ['3'], 'only what is verified gone is counted');
+  assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
+  assert.equal(r.status, 'partial');
+});
+
+// Firefox (issue 14): `exists` is download.target.exists, not refreshed after removeFile; removeFile
+// itself resolves only once the file is removed, and rejects "…because the file doesn't exist" for
+// one already gone. Re-reading `exists` called gone files left (3 CI runs in 6 ended partial).
+test('Firefox: removeFile resolved but `exists` still says true: removed, counted, clean, no waiting', async () => {
+  const { b, ctx } = lateRegistration({ staleExists: [41], firefox: true, stores: ['firefox-default'] });
+  const t0 = Date.now();
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  const ms = Date.now() - t0;
+  assert.ok(!b.state.files.has(41), 'the file is off the disk');
+  assert.equal(lineOf(r, 'filesEarly'), undefined, JSON.stringify(r.lines));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['4'] }, 'host 3 + browser 1');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  assert.equal(b.calls.filter(([k, q]) => k === 'downloads.search' && q.startedAfter).length, 2,
+    'the list read once by the early step (no re-read of `exists`), once by the verification');
+  console.log(`# stale exists: cleanup ${ms} ms`);
+});
+
+test('an early file already gone (the host took it): removeFile rejects "doesn\'t exist"; not left, not counted as removed', async () => {
+  const { b, ctx } = lateRegistration({ staleExists: [41], firefox: true, stores: ['firefox-default'] });
+  b.takeFile(41);
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  assert.ok(b.calls.some(([k, id]) => k === 'downloads.removeFile' && id === 41), 'asked, since `exists` said true');
+  assert.equal(lineOf(r, 'filesEarly'), undefined, JSON.stringify(r.lines));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['3'] },
+    'the host\'s 3: whoever took it counts it, the browser did not delete it');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
 
 test('a download still running before the registration is cancelled (its partial file goes with it)', async () => {

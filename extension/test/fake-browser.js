@@ -26,7 +26,9 @@ export function fakeBrowser(opts = {}) {
     history: [],        // { url, lastVisitTime }
     downloads: [],      // { id, startTime (ISO), state?, exists?, canResume? }
     files: new Set(),   // download ids whose file is on disk (downloads.removeFile deletes it)
-    keepFiles: new Set(opts.keepFiles || []),  // ids whose removeFile resolves but the file stays
+    // ids whose `exists` (downloads.search) stays true once the file is gone: Firefox reports
+    // download.target.exists, which removeFile does not refresh (ext-downloads.js, ESR 153)
+    staleExists: new Set(opts.staleExists || []),
     refuseFiles: new Set(opts.refuseFiles || []), // ids whose removeFile rejects (file locked)
     siteData: [],       // { host, type: 'localStorage' | 'indexedDB' | 'serviceWorkers', created }
     closed: [],         // "recently closed": { lastModified, tab: { sessionId, windowId, url } }
@@ -212,17 +214,19 @@ export function fakeBrowser(opts = {}) {
         if (state.hang.has('downloads')) return never();
         const after = q.startedAfter ? Date.parse(q.startedAfter) : 0;
         return state.downloads.filter((d) => Date.parse(d.startTime) > after && (q.id == null || d.id === q.id))
-          .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) } : {}) }));
+          .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) || state.staleExists.has(d.id) } : {}) }));
       },
-      // As both browsers: finished downloads only; the entry stays in the list, `exists` false.
+      // As both browsers: finished downloads only; the entry stays in the list, `exists` false
+      // (or stale, staleExists). Resolves only once the file is off the disk; a file already gone:
+      // Firefox's rejection (IOUtils.remove, ignoreAbsent false).
       async removeFile(id) {
         calls.push(['downloads.removeFile', id]);
         const d = state.downloads.find((x) => x.id === id);
         if (!d) throw new Error(`Invalid download id ${id}`);
-        if (d.state !== 'complete') throw new Error('Download must be complete');
-        if (!state.files.has(id)) throw new Error("File doesn't exist");
-        if (state.refuseFiles.has(id)) throw new Error('Access denied');
-        if (!state.keepFiles.has(id)) state.files.delete(id);
+        if (d.state !== 'complete') throw new Error(`Cannot remove incomplete download id ${id}`);
+        if (!state.files.has(id)) throw new Error(`Could not remove download id ${id} because the file doesn't exist`);
+        if (state.refuseFiles.has(id)) throw new Error('An unexpected error occurred');
+        state.files.delete(id);
       },
       // Cancelling deletes the partial file; a finished download cannot be cancelled.
       async cancel(id) {
@@ -323,6 +327,8 @@ export function fakeBrowser(opts = {}) {
   };
   b.tabs.get = async (id) => ({ ...state.tabs.find((t) => t.id === id) });
   /** A download with its file on disk (`state` 'complete' unless given). */
+  /** The file leaves the disk behind the browser's back (the host or another program took it). */
+  b.takeFile = (id) => state.files.delete(id);
   b.download = (d) => {
     const item = { state: 'complete', ...d };
     state.downloads.push(item);

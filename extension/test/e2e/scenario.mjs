@@ -74,7 +74,7 @@ export async function visit(d, h, persona, { display, popup, shots = '', a11y = 
       return !!(session && session.host && session.host.state === 'ok');
     }, 20000, 100);
     // And past the registration margin (plan.js EARLY_MARGIN_MS): a download within it is both the
-    // browser's « early » file and the host's, a case of its own (not these tests' subject).
+    // browser's « early » file and the host's, a case of its own (earlymargin.e2e.test.mjs).
     const registeredAt = await popup.evaluate(async () => {
       const b = globalThis.browser ?? globalThis.chrome;
       const { session } = await b.storage.local.get('session');
