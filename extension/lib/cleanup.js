@@ -15,6 +15,9 @@
 // After the logout pages only: cookies, site data, cache and storage, and what the logout pages
 // left in the history (their visits and closed tabs: a few entries, where forgetting "recently
 // closed" used to cost a second full history removal; see forgetClosedTabs).
+// Firefox's private windows (purge.js): their tabs purge their own site data at the click, and are
+// closed once that is done (a few hundred ms, alongside the logout pages); a planned host no page
+// re-read empty gets a background page beside the logout pages; the cookies wait for those pages.
 // Verification re-reads what it can last. One failing or hanging step never stops the others: each
 // settles to an outcome that becomes a receipt line. Each step's start and duration go on the run
 // record (`steps`), to explain a slow run without any personal data.
@@ -27,14 +30,15 @@ import { WAIT_MS } from './host.js';
 import { bounded, Deadline } from './timeout.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planEarlyDownloads, planLogoutTab,
-  planForget, planStartPage, planTabs,
+  planForget, planPurge, planStartPage, planTabs, isPrivateStore,
 } from './plan.js';
+import { purgeOpenTabs, purgeRemaining, purgeTab } from './purge.js';
 import { buildReceipt } from './receipt.js';
 import { siteForUrl } from './registry.js';
 
 export const TOTAL_MS = CONTRACT.budgets.extension.cleanup_ms;
 export const STEP_MS = Object.freeze({
-  early: 1500, headStart: 2000, logout: 2500, browser: 3000,
+  early: 1500, headStart: 2000, logout: 2500, browser: 3000, purgeOpen: 1000, purge: 2000,
   host: WAIT_MS['session.end'], verify: CONTRACT.budgets.extension.verify_ms,
 });
 /** What a step before the host keeps at least for logout pages, and for closing the tabs. */
@@ -66,7 +70,7 @@ export async function cookieStoreIds(b) {
  * failed logout (the tab still completes, on an error page): the main-frame request's outcome is
  * read from webRequest where the browser has it (no blocking, the host permissions suffice).
  */
-async function openLogout(b, target, ms, onCreated = () => {}) {
+async function openLogout(b, target, ms, onCreated = () => {}, onLoaded = null) {
   const seen = []; // main-frame outcomes by tab id, recorded before the tab id is known
   const onDone = (d) => {
     if (d && d.type === 'main_frame') seen.push({ tabId: d.tabId, status: Number(d.statusCode) || 0, error: d.error || '' });
@@ -101,6 +105,8 @@ async function openLogout(b, target, ms, onCreated = () => {}) {
       b.tabs.onUpdated.addListener(onUpdated);
       if (tab.status === 'complete') onUpdated(tab.id, { status: 'complete' }, tab);
     });
+    // Firefox's private store: the page's site data, purged from inside before its tab closes (purge.js).
+    if (onLoaded) await onLoaded(tab.id);
     // The main frame's webRequest outcome may trail the tab's `complete` (Firefox: by more than
     // tens of ms under load): wait for it, bounded, where the browser reports it.
     if (wr) {
@@ -205,6 +211,14 @@ async function closeTabs(b, session, registry, settings, extensionOrigin, keep =
   if (plan.close.length) await b.tabs.remove(plan.close);
   await forgetClosedTabs(b, sinceOf(session, settings));
 }
+
+const hostOf = (url) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+};
 
 const sinceOf = (session, settings) => (settings.scope === 'all' ? 0 : Math.max(0, Math.floor(session.startedAt || 0)));
 
@@ -325,30 +339,25 @@ async function historySince(b, since) {
 }
 
 /**
- * Deletes the files of the downloads `plan` covers (plan.js planEarlyDownloads), then re-reads
- * them: only what the browser reports gone counts. In progress ones are cancelled first (the
- * browser deletes the partial file; removeFile takes finished downloads only). One failing call
- * does not stop the others. Nothing here learns a file name.
+ * Deletes the files of the downloads `plan` covers (plan.js planEarlyDownloads). In progress ones
+ * are cancelled first (the browser deletes the partial file; removeFile takes finished downloads
+ * only) and judged by the list re-read after; a finished one by what its removeFile proves
+ * (plan.js judgeEarlyDownloads: never by Firefox's `exists`, stale after removeFile). One failing
+ * call does not stop the others. Nothing here learns a file name.
  */
 export async function removeEarlyDownloads(b, plan) {
   const q = { startedAfter: plan.startedAfter };
   let items = await b.downloads.search(q);
   const { ids, cancel } = earlyDownloadTargets(items, plan);
-  if (!ids.length) return { mode: plan.mode, found: 0, removed: 0, left: 0 };
+  if (!ids.length) return { mode: plan.mode, found: 0, removed: 0, gone: 0, left: 0 };
   if (cancel.length) {
     await Promise.allSettled(cancel.map((id) => b.downloads.cancel(id)));
     items = await b.downloads.search(q); // one may have finished meanwhile: its file is removed below
   }
   const finished = items.filter((d) => ids.includes(d.id) && d.state === 'complete' && d.exists !== false);
-  await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
-  // Firefox may report a removed file as still there for a moment (seen under load): re-read
-  // until the browser says gone, bounded (the caller's limit bounds this whole step too).
-  let judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
-  for (let i = 0; i < 10 && judged.left > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    judged = judgeEarlyDownloads(ids, await b.downloads.search(q));
-  }
-  return { mode: plan.mode, ...judged };
+  const settled = await Promise.allSettled(finished.map((d) => b.downloads.removeFile(d.id)));
+  const removals = new Map(finished.map((d, i) => [d.id, settled[i]]));
+  return { mode: plan.mode, ...judgeEarlyDownloads(ids, removals, items) };
 }
 
 /**
@@ -489,6 +498,7 @@ export async function runCleanup(ctx) {
   };
 
   const stores = await timed('stores', bounded(() => cookieStoreIds(b), 500));
+  const storeList = stores.ok ? [...new Set([...stores.value, ...(session.stores || [])])] : session.stores || [];
   const plan = planCleanup({
     browser: ctx.browser,
     scope: settings.scope,
@@ -497,7 +507,12 @@ export async function runCleanup(ctx) {
     used: session.used || {},
     visitedHosts: ctx.visitedHosts || [],
     webmail: settings.webmail,
-    cookieStoreIds: stores.ok ? [...new Set([...stores.value, ...(session.stores || [])])] : session.stores || [],
+    cookieStoreIds: storeList,
+  });
+  // Firefox's private windows: site data no browsingData call reaches (plan.js planPurge, purge.js).
+  const purgePlan = planPurge({
+    browser: ctx.browser, scope: settings.scope, registry, used: session.used || {}, cookieStoreIds: storeList,
+    visitedHosts: ctx.visitedHosts || [], webmail: settings.webmail,
   });
 
   // 0. The files of downloads the host's snapshot holds (started before it registered the
@@ -526,6 +541,13 @@ export async function runCleanup(ctx) {
   // and the verification for all of them.
   progress('logout');
 
+  // 0b. Firefox's private store: the person's private tabs purge their own site data at the click,
+  //     alongside the logout pages; the tabs close once it is done (bounded).
+  const purgeOpen = purgePlan
+    ? timed('purgeOpen', bounded(() => purgeOpenTabs(b, limits.purgeOpen), limits.purgeOpen + 200))
+    : Promise.resolve(null);
+  const purgedLogout = [];
+
   // 0. The files of downloads the host's snapshot holds (started before it registered the
   //    accompaniment), or of every download when it never did: the browser removes them itself,
   //    before anything erases the downloads list.
@@ -551,10 +573,12 @@ export async function runCleanup(ctx) {
     let tabCreated;
     created.push(new Promise((r) => { tabCreated = r; }));
     // The page's own limit is logoutMs; the outer bound only covers a browser call that hangs.
+    const purgeLogout = purgePlan && isPrivateStore(l.storeId, ctx.browser)
+      ? async (id) => purgedLogout.push(...await purgeTab(b, id, limits.purgeOpen)) : null;
     const out = await bounded(() => openLogout(b, target, logoutMs, (id) => {
       logoutTabs.add(id);
       tabCreated();
-    }), logoutMs + 600);
+    }, purgeLogout), logoutMs + 600 + (purgeLogout ? limits.purgeOpen : 0));
     tabCreated(); // never created (failed, timed out): nothing to wait for
     return { siteId: l.siteId, ...out };
   })));
@@ -563,7 +587,23 @@ export async function runCleanup(ctx) {
   //    private store keeps a window while its logout page loads): the receipt page in front, the
   //    session's tabs closed. Then the host (once the early files are gone too), with its whole wait.
   const tabsMs = deadline.budget(limits.browser, hostReserve);
-  const tabsDone = Promise.all(created).then(() =>
+  // Firefox's private store: once the person's tabs have purged themselves, the planned hosts no
+  // page re-read empty are loaded in background tabs (purge.js purgeRemaining), beside the logout
+  // pages, which re-read their own hosts; the tabs close around them.
+  let purgeTabsReady = () => {};
+  const purgeTabs = new Promise((r) => { purgeTabsReady = r; });
+  const purgeLate = purgePlan
+    ? purgeOpen.then((open) => {
+      const purgeMs = deadline.budget(limits.purge, hostReserve);
+      const skip = plan.logout.filter((l) => isPrivateStore(l.storeId, ctx.browser)).map((l) => hostOf(l.url)).filter(Boolean);
+      return timed('purge', bounded(() => purgeRemaining(b, purgePlan, open && open.ok ? open.value : [], purgeMs, {
+        skip, onCreated: (id) => logoutTabs.add(id), ready: purgeTabsReady, later: logoutDone.then(() => purgedLogout),
+      }), purgeMs + limits.logout + 600));
+    })
+    : Promise.resolve(null);
+  if (!purgePlan) purgeTabsReady();
+  // (purgeLate settles, bounded, even if the purge hangs before its tabs exist.)
+  const tabsDone = Promise.all([...created, purgeOpen, Promise.race([purgeTabs, purgeLate])]).then(() =>
     timed('tabs', bounded(() => closeTabs(b, session, registry, settings, ctx.extensionOrigin || '', logoutTabs), tabsMs)));
   // The host waits for the early files too: a download the extension takes for early (its
   // registration time is stamped a moment after the host's) may also be one the host tracks; the
@@ -589,6 +629,15 @@ export async function runCleanup(ctx) {
   const logout = await logoutDone;
   await tabsDone;
   progress('browser');
+  // The purge's pages are closed before the cookies go (a cookie those pages set goes too).
+  const purge = await purgeLate;
+  if (purge) {
+    // How many background pages it loaded, and what it found (counts only) on the run record.
+    if (purge.ok && steps.purge) {
+      const v = purge.value;
+      Object.assign(steps.purge, { loaded: v.loaded, clean: v.clean, left: v.left, unverified: v.unverified });
+    }
+  }
   const siteDataCalls = firefox ? plan.siteData : mergeSiteData(plan.siteData);
   const [cookies, siteData, late] = await Promise.all([
     timed('cookies', bounded(() => removeCookies(b, plan.cookies), browserMs())),
@@ -621,6 +670,7 @@ export async function runCleanup(ctx) {
     logout,
     cookies,
     siteData,
+    purge,
     browsing,
     tabs,
     passwords: plan.passwords,

@@ -406,18 +406,140 @@ export function earlyDownloadTargets(items, plan) {
   return { ids, cancel };
 }
 
-/** Whether a download, as re-read after the removal, has no file left the browser knows of. */
+/** Whether a download, as re-read after its cancellation, has no file left the browser knows of. */
 export function downloadGone(d) {
   if (!d || d.state === 'in_progress' || d.canResume === true) return false;
   return d.state !== 'complete' || d.exists === false;
 }
 
 /**
- * The outcome: how many were found, how many are verified gone (re-read: `exists` false, or
- * cancelled with nothing to resume), how many may be left (removal refused, or not re-read).
+ * A downloads.removeFile rejection that says the file was not there (already gone: the host, the
+ * person or another program took it): not a failure. Seen (test/e2e/earlymargin.e2e.test.mjs):
+ * - Firefox ESR 153.8 (ext-downloads.js removeFile: `IOUtils.remove(item.filename, { ignoreAbsent:
+ *   false })`): file present, resolves and the file is off the disk, but `exists` stays true;
+ *   file missing, rejects "Could not remove download id N because the file doesn't exist" (each
+ *   call), `exists` still true.
+ * - Chromium 156: file present, resolves, off the disk, `exists` false; file missing (deleted
+ *   behind its back), the first call resolves (it cannot tell: a missing path deletes fine), a
+ *   second rejects "Download file already deleted"; `exists` false after.
+ * Any other rejection: the file may be there.
  */
-export function judgeEarlyDownloads(ids, after) {
+export const FILE_ABSENT = /doesn't exist|already deleted/i;
+
+/** What a settled downloads.removeFile proves: 'removed', 'gone' (was not there) or 'left'. */
+export function removalOutcome(settled) {
+  if (settled.status === 'fulfilled') return 'removed';
+  const r = settled.reason;
+  return FILE_ABSENT.test(String((r && r.message) || r || '')) ? 'gone' : 'left';
+}
+
+/**
+ * The outcome of the early removals: how many were found, removed, already gone, and may be left.
+ * A file whose removeFile was called is judged by that call alone (`removals`: id → settled):
+ * both browsers resolve it only once the file is off the disk (Firefox's IOUtils.remove with
+ * ignoreAbsent false; Chromium's base::DeleteFile), while the `exists` that downloads.search
+ * returns is, in Firefox, `download.target.exists`, not refreshed after removeFile: re-read, it
+ * said "still there" for files that were gone (issue 14). `exists` and the state judge only the
+ * downloads removeFile was not called for (cancelled ones: the browser deletes the partial file),
+ * as re-read in `after`.
+ */
+export function judgeEarlyDownloads(ids, removals, after) {
   const byId = new Map((after || []).map((d) => [d.id, d]));
-  const removed = ids.filter((id) => downloadGone(byId.get(id))).length;
-  return { found: ids.length, removed, left: ids.length - removed };
+  const n = { removed: 0, gone: 0, left: 0 };
+  for (const id of ids) {
+    if (removals.has(id)) {
+      n[removalOutcome(removals.get(id))]++;
+      continue;
+    }
+    const d = byId.get(id);
+    if (!downloadGone(d)) n.left++;
+    else if (d.state === 'complete') n.gone++; // finished meanwhile, already without its file
+    else n.removed++; // cancelled: the browser deleted the partial file
+  }
+  return { found: ids.length, ...n };
+}
+
+// Firefox's private windows (issue 15). browsingData does not reach their site data: it clears
+// localStorage and IndexedDB through the quota manager's on-disk origins only, and returns without
+// doing anything for the private store ("Can not clear localStorage/indexedDB in private browsing
+// mode, just ignore", ext-browsingData.js, ESR 153); Cache Storage is no browsingData type in
+// Firefox at all. Firefox drops that data only when the last private window closes, which, with
+// every window private (policy PrivateBrowsingModeAvailability 2), means quitting the browser. So
+// the cleanup purges it from inside each origin (purge.js): what to purge is planned here.
+
+/**
+ * The hosts whose site data the cleanup purges from inside their own pages, or null (Chromium:
+ * closing the incognito windows drops their data; Firefox without the private store in use).
+ * Registry sites used in the private store (or whose store is unknown), the hosts of their pages;
+ * the other hosts visited (siteId null: counted, never named). Sites whose own older sessions are
+ * kept (keepsOwnSessions) are left alone, as everywhere else.
+ * @returns {{storeId: string, hosts: {host: string, siteId: string|null}[]}|null}
+ */
+export function planPurge({ browser, scope, registry, used, cookieStoreIds = [], visitedHosts = [], webmail = 'accompaniment' }) {
+  if (browser !== 'firefox') return null;
+  const storeId = 'firefox-private';
+  if (!(cookieStoreIds || []).some((s) => isPrivateStore(s, browser))) return null;
+  const hosts = new Map();
+  for (const s of registry) {
+    if (!used || !Object.hasOwn(used, s.id) || keepsOwnSessions(s, { scope, webmail })) continue;
+    const u = used[s.id] || {};
+    const stores = Array.isArray(u.stores) ? u.stores : [];
+    if (stores.length && !stores.some((x) => isPrivateStore(x, browser))) continue;
+    // The hosts of its pages (session.js `pages`); a record without them (an older version's):
+    // every host seen, cookie domains included.
+    for (const raw of (Array.isArray(u.pages) ? u.pages : u.hosts) || []) {
+      const h = normalizeHost(raw);
+      if (h && !hosts.has(h)) hosts.set(h, s.id);
+    }
+  }
+  for (const h of otherHosts(registry, visitedHosts)) if (!hosts.has(h)) hosts.set(h, null);
+  return { storeId, hosts: [...hosts].map(([host, siteId]) => ({ host, siteId })).sort((a, b) => a.host.localeCompare(b.host)) };
+}
+
+/**
+ * What the purge found, host by host, from the frames' own re-reads (purge.js): `results` are
+ * { host, top, clean } (clean: localStorage, IndexedDB, Cache Storage and service workers re-read
+ * empty in that document); `blind`: hosts the extension may not script (no host permission);
+ * `gone`: the private store no longer exists (its last window closed: Firefox dropped it all).
+ * A planned host is clean when a top-level document of it re-read empty and none of its documents
+ * re-read anything; left when one did; otherwise not verified. A frame of a host outside the plan
+ * that re-read something counts as left (another site's, not named).
+ * @returns {{clean: number, left: number, unverified: number, sitesLeft: string[],
+ *   sitesUnverified: string[], othersLeft: number, othersUnverified: number}}
+ */
+export function judgePurge(plan, results = [], { blind = [], gone = false } = {}) {
+  const out = { clean: 0, left: 0, unverified: 0, sitesLeft: [], sitesUnverified: [], othersLeft: 0, othersUnverified: 0 };
+  if (!plan) return out;
+  const planned = new Map(plan.hosts.map((h) => [h.host, h.siteId]));
+  const blindSet = new Set(blind);
+  const seenTop = new Set();
+  const dirty = new Set();
+  const strayLeft = new Set();
+  for (const r of results) {
+    if (!r || !r.host) continue;
+    if (!r.clean) {
+      if (planned.has(r.host)) dirty.add(r.host);
+      else strayLeft.add(r.host);
+    } else if (r.top) seenTop.add(r.host);
+  }
+  const add = (list, id) => {
+    if (id && !list.includes(id)) list.push(id);
+  };
+  for (const [host, siteId] of planned) {
+    let state = 'unverified';
+    if (dirty.has(host)) state = 'left';
+    else if (gone || seenTop.has(host)) state = 'clean';
+    else if (blindSet.has(host)) state = 'unverified';
+    out[state]++;
+    if (state === 'left') {
+      if (siteId) add(out.sitesLeft, siteId);
+      else out.othersLeft++;
+    } else if (state === 'unverified') {
+      if (siteId) add(out.sitesUnverified, siteId);
+      else out.othersUnverified++;
+    }
+  }
+  out.left += strayLeft.size;
+  out.othersLeft += strayLeft.size;
+  return out;
 }

@@ -57,6 +57,10 @@ function stepLine(id, step, keys) {
  * @param {{siteId, ok}[]} r.logout           outcome per logout URL opened
  * @param {object} r.cookies                  { ok } removal outcome
  * @param {object} r.siteData                 { ok } per-site browsingData outcome
+ * @param {object|null} [r.purge]             Firefox's private store (purge.js purgeRemaining):
+ *                                            { ok, value: { clean, left, unverified, sitesLeft,
+ *                                            sitesUnverified, othersLeft, othersUnverified } } |
+ *                                            { ok: false, code }; null/absent when not planned
  * @param {object} r.browsing                 { ok } whole-profile browsingData outcome
  * @param {object} r.tabs                     { ok }
  * @param {'api'|'policy'} r.passwords
@@ -120,10 +124,26 @@ export function buildReceipt(r) {
   // 2. Cookies and site data: the removal succeeded and no registry cookie is left anywhere (nor
   //    any of another site visited, where the extension can read them).
   const anyLeft = v.cookiesLeft ? Object.values(v.cookiesLeft).some((n) => n > 0) || (Number(v.othersLeft) || 0) > 0 : null;
-  if (ok(r.cookies) && ok(r.siteData) && ok(r.browsing) && anyLeft === false) {
-    lines.push(line('cookies', OK, r.offlineCache ? 'receiptCookiesButOffline' : 'receiptCookies'));
-  } else {
+  // Firefox's private windows (r.purge, cleanup.js / purge.js): their site data was purged from
+  // inside each site's pages and re-read there. Data some page re-read is left: failed. A site of
+  // the registry none of whose pages could be re-read: not verified, never « effacées ». Other
+  // sites the extension may not script: said apart, counted, with what erases their data.
+  const purge = r.purge === undefined || r.purge === null ? null : r.purge;
+  const pv = purge && purge.ok && purge.value ? purge.value : null;
+  const purgeLeft = purge ? (pv ? (Number(pv.left) || 0) - (Number(pv.othersLeft) || 0) : null) : 0;
+  const purgeUnverified = pv ? (pv.sitesUnverified || []).length : 0;
+  if (!(ok(r.cookies) && ok(r.siteData) && ok(r.browsing) && anyLeft === false) || (pv && (Number(pv.left) || 0) > 0)) {
     lines.push(line('cookies', FAILED, 'receiptCookiesFailed', [], 'retry'));
+  } else if (purge && (purgeLeft === null || purgeUnverified > 0)) {
+    lines.push(line('cookies', PARTIAL, 'receiptCookiesPrivateUnverified', [], 'retry'));
+  } else if (pv) {
+    lines.push(line('cookies', OK, 'receiptCookiesPrivateChecked'));
+  } else {
+    lines.push(line('cookies', OK, r.offlineCache ? 'receiptCookiesButOffline' : 'receiptCookies'));
+  }
+  const privateBlind = pv ? Number(pv.othersUnverified) || 0 : 0;
+  if (privateBlind > 0) {
+    lines.push(line('othersPrivate', NOTICE, privateBlind === 1 ? 'receiptPrivateOtherSite' : 'receiptPrivateOtherSites', [privateBlind], 'tellIT'));
   }
   // Firefox has no removal for the Cache API (offline copies a site's service worker keeps, which
   // may hold pages of the person's account): said, with what makes it go — private windows, which

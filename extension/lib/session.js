@@ -99,15 +99,21 @@ function addUnique(list, v) {
 
 // Per site, the cookie stores it was used in (`used[id].stores`): its logout page must open in
 // that store (a private window, a Firefox container), or the request carries the wrong cookies.
-function withSite(session, site, host, storeId) {
+// `pages`: the hosts of its pages opened in a tab (not a cookie's domain): where a document ran,
+// so where its own storage may be (plan.js planPurge, Firefox's private windows).
+function withSite(session, site, host, storeId, page = false) {
   const prev = session.used[site.id] || { hosts: [], stores: [] };
   const prevStores = prev.stores || [];
   const h = normalizeHost(host);
   const hosts = h ? addUnique(prev.hosts, h) : prev.hosts;
+  const prevPages = prev.pages || [];
+  const pages = h && page ? addUnique(prevPages, h) : prevPages;
   const siteStores = storeId ? addUnique(prevStores, storeId) : prevStores;
   const stores = storeId ? addUnique(session.stores, storeId) : session.stores;
-  if (session.used[site.id] && hosts === prev.hosts && siteStores === prevStores && stores === session.stores) return session;
-  return { ...session, used: { ...session.used, [site.id]: { hosts, stores: siteStores } }, stores };
+  if (session.used[site.id] && hosts === prev.hosts && pages === prevPages && siteStores === prevStores && stores === session.stores) return session;
+  // `pages` always present (empty: no page of it opened), so a record of this version is never
+  // read as an older one's (plan.js planPurge then takes every host seen).
+  return { ...session, used: { ...session.used, [site.id]: { hosts, stores: siteStores, pages } }, stores };
 }
 
 /**
@@ -120,7 +126,7 @@ export function noteNavigation(session, registry, { tabId, url, storeId }) {
   if (Number.isInteger(tabId) && !s.tabIds.includes(tabId)) s = { ...s, tabIds: [...s.tabIds, tabId] };
   const site = siteForUrl(registry, url);
   if (!site) return s;
-  return withSite(s, site, new URL(url).hostname, storeId);
+  return withSite(s, site, new URL(url).hostname, storeId, true);
 }
 
 /**

@@ -375,15 +375,41 @@ test('Firefox: the early files go before the history head start empties the down
   assert.deepEqual([...b.state.files].sort(), [40, 42]);
 });
 
-test('an early file the browser cannot delete, or says it deleted but is still there: partial, counted, never named', async () => {
-  for (const opts of [{ refuseFiles: [41] }, { keepFiles: [41] }]) {
-    const { ctx } = lateRegistration(opts);
-    const r = await runCleanup(ctx);
-    assert.equal(lineOf(r, 'files').status, 'partial');
-    assert.deepEqual(lineOf(r, 'files').subs, ['3'], 'only what is verified gone is counted');
-    assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
-    assert.equal(r.status, 'partial');
-  }
+test('an early file the browser cannot delete: partial, counted, never named', async () => {
+  const { ctx } = lateRegistration({ refuseFiles: [41] });
+  const r = await runCleanup(ctx);
+  assert.equal(lineOf(r, 'files').status, 'partial');
+  assert.deepEqual(lineOf(r, 'files').subs, ['3'], 'only what is verified gone is counted');
+  assert.deepEqual(lineOf(r, 'filesEarly'), { id: 'filesEarly', status: 'partial', key: 'receiptFilesEarlyLeft', subs: ['1'] });
+  assert.equal(r.status, 'partial');
+});
+
+// Firefox (issue 14): `exists` is download.target.exists, not refreshed after removeFile; removeFile
+// itself resolves only once the file is removed, and rejects "…because the file doesn't exist" for
+// one already gone. Re-reading `exists` called gone files left (3 CI runs in 6 ended partial).
+test('Firefox: removeFile resolved but `exists` still says true: removed, counted, clean, no waiting', async () => {
+  const { b, ctx } = lateRegistration({ staleExists: [41], firefox: true, stores: ['firefox-default'] });
+  const t0 = Date.now();
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  const ms = Date.now() - t0;
+  assert.ok(!b.state.files.has(41), 'the file is off the disk');
+  assert.equal(lineOf(r, 'filesEarly'), undefined, JSON.stringify(r.lines));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['4'] }, 'host 3 + browser 1');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  assert.equal(b.calls.filter(([k, q]) => k === 'downloads.search' && q.startedAfter).length, 2,
+    'the list read once by the early step (no re-read of `exists`), once by the verification');
+  console.log(`# stale exists: cleanup ${ms} ms`);
+});
+
+test('an early file already gone (the host took it): removeFile rejects "doesn\'t exist"; not left, not counted as removed', async () => {
+  const { b, ctx } = lateRegistration({ staleExists: [41], firefox: true, stores: ['firefox-default'] });
+  b.takeFile(41);
+  const r = await runCleanup({ ...ctx, browser: 'firefox' });
+  assert.ok(b.calls.some(([k, id]) => k === 'downloads.removeFile' && id === 41), 'asked, since `exists` said true');
+  assert.equal(lineOf(r, 'filesEarly'), undefined, JSON.stringify(r.lines));
+  assert.deepEqual(lineOf(r, 'files'), { id: 'files', status: 'ok', key: 'receiptFiles', subs: ['3'] },
+    'the host\'s 3: whoever took it counts it, the browser did not delete it');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
 });
 
 test('a download still running before the registration is cancelled (its partial file goes with it)', async () => {
@@ -656,4 +682,110 @@ test('Firefox: a history removal past its time limit is judged by the verificati
     assert.equal(lineOf(r, 'history').status, done ? 'ok' : 'failed', JSON.stringify(r.lines));
     assert.equal(lineOf(r, 'cookies').status, 'ok', 'the cookies line does not depend on the history removal');
   }
+});
+
+// Firefox with every window private (PrivateBrowsingModeAvailability 2): browsingData does not
+// reach the private windows' site data; the cleanup purges it from inside each site's pages.
+function privateOnly(opts = {}) {
+  const { b, ctx } = scenario({ stores: ['firefox-private'], firefox: true, privateOnly: true, ...opts });
+  b.state.cookies = b.state.cookies.map((c) => ({ ...c, storeId: 'firefox-private' }));
+  b.state.tabs.splice(0, b.state.tabs.length,
+    { id: 1, url: 'moz-extension://ext/popup/popup.html', windowId: 5, incognito: true },
+    { id: 2, url: 'https://www.caf.fr/mon-compte', windowId: 5, incognito: true },
+    { id: 3, url: 'https://assure.ameli.fr/PortailAS', windowId: 5, incognito: true },
+    { id: 4, url: 'https://www.example-commerce.fr/panier', windowId: 5, incognito: true });
+  b.state.frames[2] = ['app.franceconnect.gouv.fr']; // FranceConnect's frame in caf.fr: its own partition
+  b.state.privateData.push({ host: 'www.caf.fr' }, { host: 'www.caf.fr' }, { host: 'assure.ameli.fr' },
+    { host: 'app.franceconnect.gouv.fr', partition: 'www.caf.fr' }, { host: 'www.example-commerce.fr' });
+  const session = {
+    ...ctx.session, tabIds: [2, 3, 4], stores: ['firefox-private'],
+    used: { caf: { hosts: ['www.caf.fr'], stores: ['firefox-private'] }, ameli: { hosts: ['assure.ameli.fr'], stores: ['firefox-private'] } },
+  };
+  return { b, ctx: { ...ctx, browser: 'firefox', session, extensionOrigin: 'moz-extension://ext/', visitedHosts: ['www.example-commerce.fr'] } };
+}
+
+test('Firefox private windows: each site\'s pages purge their own data before their tabs close, re-read empty', async () => {
+  const { b, ctx } = privateOnly();
+  const r = await runCleanup(ctx);
+  assert.deepEqual(b.state.privateData, [], 'every scriptable document purged, partition included (the fake grants every host)');
+  const purged = b.calls.findIndex(([k, id]) => k === 'scripting.executeScript' && id === 2);
+  const closed = b.calls.findIndex(([k, ids]) => k === 'tabs.remove' && Array.isArray(ids) && ids.includes(2));
+  assert.ok(purged >= 0 && purged < closed, 'purged before its tab closed');
+  assert.equal(lineOf(r, 'cookies').key, 'receiptCookiesPrivateChecked', JSON.stringify(r.lines));
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+  assert.ok(r.steps.purgeOpen && r.steps.purge, 'the purge is timed on the run record');
+  // The logout page (ameli, in the private window) is purged once loaded, before it closes.
+  const logoutTab = b.calls.find(([k, p]) => k === 'tabs.create' && p.url && p.url.includes('ameli'));
+  assert.ok(logoutTab, 'ameli\'s logout page opened in the private window');
+  assert.equal(b.calls.filter(([k]) => k === 'tabs.create').filter(([, p]) => p.url && p.url.endsWith('/robots.txt')).length, 0,
+    'every planned host re-read in an open page: no background page loaded');
+});
+
+test('Firefox private windows: data a page re-reads after the purge fails the line; a shop without host access is said apart', async () => {
+  const { b, ctx } = privateOnly();
+  b.state.stickyData.add('assure.ameli.fr');
+  const left = await runCleanup(ctx);
+  assert.equal(lineOf(left, 'cookies').status, 'failed');
+  assert.equal(left.status, 'partial');
+
+  const shop = privateOnly();
+  shop.b.permissions = { contains: async ({ origins }) => !origins[0].includes('example-commerce') };
+  const r = await runCleanup(shop.ctx);
+  assert.deepEqual(shop.b.state.privateData, [{ host: 'www.example-commerce.fr' }], 'only the shop\'s data is left');
+  assert.equal(lineOf(r, 'cookies').key, 'receiptCookiesPrivateChecked');
+  assert.deepEqual(lineOf(r, 'othersPrivate'), { id: 'othersPrivate', status: 'notice', key: 'receiptPrivateOtherSite', subs: ['1'], action: 'tellIT' });
+  assert.ok(!JSON.stringify(r).includes('example-commerce'), 'the receipt never names it');
+});
+
+test('Firefox private windows: a host no open page covers is loaded in a background private tab, purged, closed', async () => {
+  const { b, ctx } = privateOnly();
+  b.state.tabs = b.state.tabs.filter((t) => t.id !== 3); // ameli's page closed by the person before the end
+  ctx.session.used.ameli.hosts = ['assure.ameli.fr', 'www.ameli.fr'];
+  b.state.privateData.push({ host: 'www.ameli.fr' });
+  const r = await runCleanup(ctx);
+  const loads = b.calls.filter(([k, p]) => k === 'tabs.create' && p.url && p.url.endsWith('/robots.txt')).map(([, p]) => p);
+  assert.deepEqual(loads.map((p) => p.url).sort(), ['https://www.ameli.fr/robots.txt'],
+    'assure.ameli.fr was re-read by the logout page (its logout URL is there); www.ameli.fr had no page left');
+  assert.ok(loads.every((p) => p.active === false && b.calls.some(([k, ids]) => k === 'tabs.remove' && [].concat(ids).length === 1)));
+  assert.deepEqual(b.state.privateData.filter((d) => d.host.includes('ameli')), []);
+  assert.equal(lineOf(r, 'cookies').key, 'receiptCookiesPrivateChecked', JSON.stringify(r.lines));
+  assert.equal(b.state.tabs.filter((t) => t.url.endsWith('/robots.txt')).length, 0, 'its tab closed');
+});
+
+test('Firefox private windows: a page that cannot be re-read leaves the line not verified; a private store gone is clean', async () => {
+  const { b, ctx } = privateOnly();
+  b.state.tabs = b.state.tabs.filter((t) => t.id !== 2);
+  b.state.hang.add('logout'); // background pages never load: caf cannot be re-read
+  const r = await runCleanup({ ...ctx, limits: { logout: 200, purge: 200 } });
+  assert.equal(lineOf(r, 'cookies').key, 'receiptCookiesPrivateUnverified', JSON.stringify(r.lines));
+  assert.equal(lineOf(r, 'cookies').status, 'partial');
+
+  // Private windows beside regular ones: closing them drops the store, which is checked.
+  const mixed = privateOnly({ privateOnly: false });
+  mixed.b.state.tabs.push({ id: 9, url: 'https://www.lemonde.fr/', windowId: 1, incognito: false });
+  mixed.b.state.tabs = mixed.b.state.tabs.filter((t) => t.id !== 2);
+  const realRemove = mixed.b.tabs.remove;
+  mixed.b.tabs.remove = async (ids) => {
+    await realRemove(ids);
+    if (!mixed.b.state.tabs.some((t) => t.incognito)) mixed.b.state.stores = mixed.b.state.stores.filter((s) => s !== 'firefox-private');
+  };
+  const m = await runCleanup(mixed.ctx);
+  assert.equal(lineOf(m, 'cookies').key, 'receiptCookiesPrivateChecked', JSON.stringify(m.lines));
+});
+
+test('Chromium incognito: nothing scripted (closing its windows drops its data)', async () => {
+  const { b, ctx } = scenario({ stores: ['0', '1'] });
+  b.state.tabs.push({ id: 7, url: 'https://www.caf.fr/', windowId: 3, incognito: true });
+  await runCleanup({ ...ctx, session: { ...ctx.session, stores: ['0', '1'] } });
+  assert.equal(b.calls.filter(([k]) => k === 'scripting.executeScript').length, 0);
+});
+
+test('Firefox private windows: a purge that hangs is bounded; the tabs still close, the line is not « effacées »', async () => {
+  const { b, ctx } = privateOnly();
+  const real = b.scripting.executeScript;
+  b.scripting.executeScript = (d) => (d.func && d.func.name === 'purgeFrame' ? new Promise(() => {}) : real(d));
+  b.permissions = { contains: async ({ origins }) => (origins[0].includes('example-commerce') ? new Promise(() => {}) : true) };
+  const r = await runCleanup({ ...ctx, limits: { purgeOpen: 100, purge: 200 } });
+  assert.ok(!b.state.tabs.some((t) => [2, 3, 4].includes(t.id)), 'the person\'s tabs closed');
+  assert.notEqual(lineOf(r, 'cookies').status, 'ok', JSON.stringify(r.lines));
 });

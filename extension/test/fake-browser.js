@@ -26,10 +26,15 @@ export function fakeBrowser(opts = {}) {
     history: [],        // { url, lastVisitTime }
     downloads: [],      // { id, startTime (ISO), state?, exists?, canResume? }
     files: new Set(),   // download ids whose file is on disk (downloads.removeFile deletes it)
-    keepFiles: new Set(opts.keepFiles || []),  // ids whose removeFile resolves but the file stays
+    // ids whose `exists` (downloads.search) stays true once the file is gone: Firefox reports
+    // download.target.exists, which removeFile does not refresh (ext-downloads.js, ESR 153)
+    staleExists: new Set(opts.staleExists || []),
     refuseFiles: new Set(opts.refuseFiles || []), // ids whose removeFile rejects (file locked)
     siteData: [],       // { host, type: 'localStorage' | 'indexedDB' | 'serviceWorkers', created }
     closed: [],         // "recently closed": { lastModified, tab: { sessionId, windowId, url } }
+    privateData: [],    // Firefox's private windows: { host, partition? } (scripting.executeScript below)
+    stickyData: new Set(), // hosts whose private data the purge cannot remove
+    frames: {},         // tabId → hosts of its third-party frames
     stores: opts.stores || ['0'],
     hang: new Set(opts.hang || []),        // 'logout' | 'browsingData' | 'cookies'
     failRemove: opts.failRemove || false,  // cookies.remove resolves but keeps the cookie
@@ -163,7 +168,8 @@ export function fakeBrowser(opts = {}) {
       },
       async create(props) {
         calls.push(['windows.create', props]);
-        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito, windowId: 9, status: 'loading' };
+        // opts.privateOnly: Firefox with every window private (PrivateBrowsingModeAvailability 2).
+        const tab = { id: nextTab++, url: props.url || 'chrome://newtab/', incognito: !!props.incognito || !!opts.privateOnly, windowId: 9, status: 'loading' };
         state.tabs.push(tab);
         if (props.url && !state.hang.has('logout')) {
           setTimeout(() => {
@@ -171,7 +177,7 @@ export function fakeBrowser(opts = {}) {
             b.tabs.onUpdated.emit(tab.id, { status: 'complete' }, tab);
           }, 1);
         }
-        return { id: 9, incognito: !!props.incognito, tabs: [{ ...tab }] };
+        return { id: 9, incognito: tab.incognito, tabs: [{ ...tab }] };
       },
       // The windows the tabs are in (a window is incognito when its tabs are).
       async getAll() {
@@ -208,17 +214,19 @@ export function fakeBrowser(opts = {}) {
         if (state.hang.has('downloads')) return never();
         const after = q.startedAfter ? Date.parse(q.startedAfter) : 0;
         return state.downloads.filter((d) => Date.parse(d.startTime) > after && (q.id == null || d.id === q.id))
-          .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) } : {}) }));
+          .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) || state.staleExists.has(d.id) } : {}) }));
       },
-      // As both browsers: finished downloads only; the entry stays in the list, `exists` false.
+      // As both browsers: finished downloads only; the entry stays in the list, `exists` false
+      // (or stale, staleExists). Resolves only once the file is off the disk; a file already gone:
+      // Firefox's rejection (IOUtils.remove, ignoreAbsent false).
       async removeFile(id) {
         calls.push(['downloads.removeFile', id]);
         const d = state.downloads.find((x) => x.id === id);
         if (!d) throw new Error(`Invalid download id ${id}`);
-        if (d.state !== 'complete') throw new Error('Download must be complete');
-        if (!state.files.has(id)) throw new Error("File doesn't exist");
-        if (state.refuseFiles.has(id)) throw new Error('Access denied');
-        if (!state.keepFiles.has(id)) state.files.delete(id);
+        if (d.state !== 'complete') throw new Error(`Cannot remove incomplete download id ${id}`);
+        if (!state.files.has(id)) throw new Error(`Could not remove download id ${id} because the file doesn't exist`);
+        if (state.refuseFiles.has(id)) throw new Error('An unexpected error occurred');
+        state.files.delete(id);
       },
       // Cancelling deletes the partial file; a finished download cannot be cancelled.
       async cancel(id) {
@@ -286,10 +294,41 @@ export function fakeBrowser(opts = {}) {
     i18n: { getMessage: (k) => k, getUILanguage: () => 'fr' },
     idle: { setDetectionInterval() {}, onStateChanged: event() },
     extension: { async isAllowedIncognitoAccess() { return false; } },
-    scripting: { async executeScript() { return [{ result: true }]; } },
+    scripting: {
+      // The purge (lib/purge.js purgeFrame) runs in each frame of a tab: modelled on
+      // state.privateData, the site data of Firefox's private windows per host (`partition`: the
+      // top-level host of a third-party frame's partition). A host in state.stickyData keeps its
+      // data (re-read non-empty); one without host permission (b.permissions) cannot be scripted.
+      async executeScript({ target, func, args = [] }) {
+        calls.push(['scripting.executeScript', target.tabId, func && func.name]);
+        if (!func || func.name !== 'purgeFrame') return [{ result: true }];
+        const tab = state.tabs.find((t) => t.id === target.tabId);
+        if (!tab) throw new Error(`No tab with id: ${target.tabId}.`);
+        const top = new URL(tab.url);
+        if (!/^https?:$/.test(top.protocol)) throw new Error('Missing host permission for the tab');
+        const allowed = async (h) => !b.permissions || b.permissions.contains({ origins: [`*://${h}/*`] });
+        if (!(await allowed(top.hostname))) throw new Error('Missing host permission for the tab');
+        const frames = [{ frameId: 0, host: top.hostname, partition: '' }];
+        if (target.allFrames) {
+          for (const [i, h] of (state.frames[tab.id] || []).entries()) frames.push({ frameId: i + 1, host: h, partition: top.hostname });
+        }
+        const out = [];
+        for (const f of frames) {
+          if (!(await allowed(f.host))) continue;
+          const mine = (d) => d.host === f.host && (d.partition || '') === f.partition;
+          if (!state.stickyData.has(f.host)) state.privateData = state.privateData.filter((d) => !mine(d));
+          const left = state.privateData.filter(mine).length;
+          out.push({ frameId: f.frameId, result: { origin: `https://${f.host}`, top: f.frameId === 0, after: {
+            localStorage: left, indexedDB: 0, caches: 0, serviceWorkers: 0 }, blockedMs: args[0] } });
+        }
+        return out;
+      },
+    },
   };
   b.tabs.get = async (id) => ({ ...state.tabs.find((t) => t.id === id) });
   /** A download with its file on disk (`state` 'complete' unless given). */
+  /** The file leaves the disk behind the browser's back (the host or another program took it). */
+  b.takeFile = (id) => state.files.delete(id);
   b.download = (d) => {
     const item = { state: 'complete', ...d };
     state.downloads.push(item);

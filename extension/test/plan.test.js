@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildRegistry, siteForUrl } from '../lib/registry.js';
 import {
   cookieQuery, cookieRemoval, cookiesInScope, downloadGone, EARLY_MARGIN_MS, earlyDownloadTargets, judgeEarlyDownloads, keepsOwnSessions, planCleanup, planLogoutTab,
-  planEarlyDownloads, planForget, planStartPage, planTabs, siteHosts,
+  judgePurge, planEarlyDownloads, planForget, planPurge, planStartPage, planTabs, removalOutcome, siteHosts,
 } from '../lib/plan.js';
 
 const registry = buildRegistry(JSON.parse(fs.readFileSync(new URL('../data/sites.json', import.meta.url))).sites);
@@ -209,7 +209,7 @@ test('early downloads: only this accompaniment\'s, before the registration, with
   assert.deepEqual(earlyDownloadTargets(items, all).ids, [2, 3, 4, 6, 7]);
 });
 
-test('early downloads: only what the browser re-reads as gone counts as removed', () => {
+test('early downloads: a cancelled one is judged by the list re-read; a removed one by its removeFile alone', () => {
   assert.equal(downloadGone({ state: 'complete', exists: false }), true);
   assert.equal(downloadGone({ state: 'complete', exists: true }), false);
   assert.equal(downloadGone({ state: 'complete' }), false, 'exists unknown: not verified');
@@ -217,8 +217,25 @@ test('early downloads: only what the browser re-reads as gone counts as removed'
   assert.equal(downloadGone({ state: 'interrupted', canResume: true }), false, 'partial data kept to resume');
   assert.equal(downloadGone({ state: 'in_progress' }), false);
   assert.equal(downloadGone(undefined), false, 'no longer listed: not verified');
-  assert.deepEqual(judgeEarlyDownloads([1, 2, 3], [{ id: 1, state: 'complete', exists: false }, { id: 2, state: 'complete', exists: true }]),
-    { found: 3, removed: 1, left: 2 });
+  const ok = { status: 'fulfilled', value: undefined };
+  const no = (message) => ({ status: 'rejected', reason: new Error(message) });
+  assert.equal(removalOutcome(ok), 'removed');
+  assert.equal(removalOutcome(no("Could not remove download id 7 because the file doesn't exist")), 'gone', 'Firefox');
+  assert.equal(removalOutcome(no('Download file already deleted')), 'gone', 'Chromium');
+  assert.equal(removalOutcome(no('An unexpected error occurred')), 'left');
+  assert.equal(removalOutcome(no('Invalid download id 7')), 'left', 'no longer listed: the file may be there');
+  assert.equal(removalOutcome({ status: 'rejected', reason: undefined }), 'left');
+  const after = [
+    { id: 1, state: 'complete', exists: true }, // removed; Firefox's `exists` not refreshed
+    { id: 2, state: 'complete', exists: true }, // already gone
+    { id: 3, state: 'complete', exists: true }, // refused
+    { id: 4, state: 'interrupted', error: 'USER_CANCELED', canResume: false }, // cancelled
+    { id: 5, state: 'interrupted', canResume: true }, // cancel failed: partial data kept
+    { id: 6, state: 'complete', exists: false }, // finished meanwhile, file already gone
+  ];
+  const removals = new Map([[1, ok], [2, no("…because the file doesn't exist")], [3, no('Access denied')]]);
+  assert.deepEqual(judgeEarlyDownloads([1, 2, 3, 4, 5, 6, 7], removals, after),
+    { found: 7, removed: 2, gone: 2, left: 3 }, '7: no longer listed, not removed by us: may be left');
 });
 
 test('planStartPage: the receipt page, active, in a regular window that stays; never the new tab page', () => {
@@ -334,4 +351,49 @@ test('logout routing: Firefox private window, containers by cookieStoreId, defau
   assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-private' }, [{ id: 1, incognito: false }], 'firefox'), { skip: 'store_closed' });
   assert.deepEqual(planLogoutTab({ url, storeId: 'firefox-container-2' }, [{ id: 3, incognito: true }], 'firefox'),
     { window: { url, focused: false, incognito: false, cookieStoreId: 'firefox-container-2' } });
+});
+
+test('Firefox private store: the hosts seen in it are purged from inside; nothing to purge elsewhere', () => {
+  const usedPrivate = {
+    caf: { hosts: ['www.caf.fr', 'caf.fr'], stores: ['firefox-private'] },
+    ameli: { hosts: ['assure.ameli.fr'], stores: ['firefox-default'] }, // used in a regular window only
+    impots: { hosts: ['cfspart.impots.gouv.fr'] }, // store unknown: purged too
+    gmail: { hosts: ['mail.google.com'], stores: ['firefox-private'] }, // the aidant's own: kept (scope session)
+  };
+  const base = { scope: 'session', registry, used: usedPrivate, visitedHosts: ['www.example-commerce.fr', 'www.caf.fr'] };
+  assert.equal(planPurge({ ...base, browser: 'chromium', cookieStoreIds: ['0', '1'] }), null, 'Chromium: closing incognito drops it');
+  assert.equal(planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-default'] }), null, 'no private store used');
+  const p = planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-default', 'firefox-private'] });
+  assert.equal(p.storeId, 'firefox-private');
+  assert.deepEqual(p.hosts, [
+    { host: 'caf.fr', siteId: 'caf' }, { host: 'cfspart.impots.gouv.fr', siteId: 'impots' },
+    { host: 'www.caf.fr', siteId: 'caf' }, { host: 'www.example-commerce.fr', siteId: null },
+  ]);
+  const pages = planPurge({ ...base, browser: 'firefox', cookieStoreIds: ['firefox-private'],
+    used: { caf: { hosts: ['caf.fr', 'www.caf.fr'], pages: ['www.caf.fr'], stores: ['firefox-private'] },
+      franceconnect: { hosts: ['app.franceconnect.gouv.fr'], pages: [], stores: ['firefox-private'] } } });
+  assert.deepEqual(pages.hosts.map((h) => h.host), ['www.caf.fr', 'www.example-commerce.fr'],
+    'the hosts of its pages, not its cookies\' domains (a site seen only in a frame: none), when the session knows them');
+  const all = planPurge({ ...base, scope: 'all', browser: 'firefox', cookieStoreIds: ['firefox-private'] });
+  assert.ok(all.hosts.some((h) => h.siteId === 'gmail'), 'scope all: the webmail too');
+});
+
+test('judgePurge: clean only when a top document re-read empty; left when any re-read data; else not verified', () => {
+  const plan = { storeId: 'firefox-private', hosts: [
+    { host: 'www.caf.fr', siteId: 'caf' }, { host: 'assure.ameli.fr', siteId: 'ameli' },
+    { host: 'cfspart.impots.gouv.fr', siteId: 'impots' }, { host: 'www.example-commerce.fr', siteId: null },
+  ] };
+  const results = [
+    { host: 'www.caf.fr', top: true, clean: true },
+    { host: 'app.franceconnect.gouv.fr', top: false, clean: true }, // a partition, outside the plan: fine
+    { host: 'assure.ameli.fr', top: true, clean: false },
+    { host: 'cfspart.impots.gouv.fr', top: false, clean: true }, // a frame only: not the site's own storage
+  ];
+  assert.deepEqual(judgePurge(plan, results, { blind: ['www.example-commerce.fr'] }), {
+    clean: 1, left: 1, unverified: 2, sitesLeft: ['ameli'], sitesUnverified: ['impots'], othersLeft: 0, othersUnverified: 1,
+  });
+  assert.deepEqual(judgePurge(plan, [{ host: 'tracker.example', top: false, clean: false }], { gone: true }),
+    { clean: 4, left: 1, unverified: 0, sitesLeft: [], sitesUnverified: [], othersLeft: 1, othersUnverified: 0 },
+    'the store gone: Firefox dropped it all; a frame that re-read data is still left');
+  assert.equal(judgePurge(null, results).clean, 0);
 });

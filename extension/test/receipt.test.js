@@ -437,3 +437,26 @@ test('the logout page lines exist in both languages', () => {
     for (const k of ['receiptLogoutPageFailed', 'receiptLogoutPageFailedCount']) assert.ok(m[k] && m[k].message.includes('$1'), `${lang} ${k}`);
   }
 });
+
+test('Firefox private windows: the site-data line says what was re-read (purged, left, not verified)', () => {
+  const purge = (v) => ({ ok: true, value: { clean: 3, left: 0, unverified: 0, sitesLeft: [], sitesUnverified: [], othersLeft: 0, othersUnverified: 0, ...v } });
+  const clean = buildReceipt({ ...base(), purge: purge({}) });
+  assert.deepEqual(lineOf(clean, 'cookies'), { id: 'cookies', status: 'ok', key: 'receiptCookiesPrivateChecked', subs: [] });
+  assert.equal(clean.status, 'clean');
+  const left = buildReceipt({ ...base(), purge: purge({ left: 1, sitesLeft: ['caf'] }) });
+  assert.equal(lineOf(left, 'cookies').key, 'receiptCookiesFailed');
+  assert.equal(lineOf(left, 'cookies').action, 'retry');
+  const otherLeft = buildReceipt({ ...base(), purge: purge({ left: 1, othersLeft: 1 }) });
+  assert.equal(lineOf(otherLeft, 'cookies').status, 'failed', 'data another site re-read is left too');
+  const unverified = buildReceipt({ ...base(), purge: purge({ unverified: 1, sitesUnverified: ['caf'] }) });
+  assert.deepEqual(lineOf(unverified, 'cookies'), { id: 'cookies', status: 'partial', key: 'receiptCookiesPrivateUnverified', subs: [], action: 'retry' });
+  assert.equal(unverified.status, 'partial');
+  const failed = buildReceipt({ ...base(), purge: { ok: false, code: 'timeout' } });
+  assert.equal(lineOf(failed, 'cookies').status, 'partial', 'a purge that did not answer verified nothing');
+  const blind = buildReceipt({ ...base(), purge: purge({ unverified: 2, othersUnverified: 2 }) });
+  assert.equal(lineOf(blind, 'cookies').key, 'receiptCookiesPrivateChecked', 'the registry sites were re-read empty');
+  assert.deepEqual(lineOf(blind, 'othersPrivate'), { id: 'othersPrivate', status: 'notice', key: 'receiptPrivateOtherSites', subs: ['2'], action: 'tellIT' });
+  assert.equal(lineOf(buildReceipt({ ...base(), purge: purge({ othersUnverified: 1 }) }), 'othersPrivate').key, 'receiptPrivateOtherSite');
+  assert.equal(lineOf(buildReceipt(base()), 'cookies').key, 'receiptCookies', 'no purge planned: as before');
+  assert.ok(!JSON.stringify(blind).includes('caf'), 'no site named by the purge lines');
+});

@@ -79,6 +79,10 @@ test('cookies set in frames mark the site used; nothing is recorded outside a se
   s = noteCookie(s, registry, { domain: '.franceconnect.gouv.fr', storeId: '1' });
   assert.deepEqual(Object.keys(s.used), ['franceconnect']);
   assert.deepEqual(s.stores, ['1']);
+  assert.deepEqual(s.used.franceconnect.pages, [], 'a cookie\'s domain is no page of the site');
+  s = noteNavigation(s, registry, { tabId: 3, url: 'https://app.franceconnect.gouv.fr/login', storeId: '1' });
+  assert.deepEqual(s.used.franceconnect.pages, ['app.franceconnect.gouv.fr'], 'a page opened in a tab is (plan.js planPurge)');
+  assert.deepEqual(s.used.franceconnect.hosts, ['franceconnect.gouv.fr', 'app.franceconnect.gouv.fr']);
   const none = emptySession();
   assert.equal(noteNavigation(none, registry, { tabId: 1, url: 'https://www.caf.fr/' }), none);
   const ended = { ...s, state: 'ended' };

@@ -33,7 +33,7 @@ import {
   deploy, launchDeployedChromium, launchDeployedFirefox, namespaceProblem, snapshotSystem,
 } from './deployment.mjs';
 import { fullScenario, VISITED } from './scenario.mjs';
-import { CHROMIUM_RESIDUE, FIREFOX_KNOWN_GAPS, FIREFOX_RESIDUE } from './residue.mjs';
+import { CHROMIUM_RESIDUE, FIREFOX_RESIDUE } from './residue.mjs';
 
 const skip = (!process.env.TABLERASE_E2E_DEPLOYED && 'deployed mode: run with npm run e2e:deployed (TABLERASE_E2E_DEPLOYED=1)')
   || namespaceProblem() || cannotRun(CHROMIUM, FIREFOX, 'Xvfb', 'xclip', 'openssl', 'go', 'zip', 'unshare');
@@ -114,15 +114,18 @@ async function firefoxPromises(t, d, popup) {
 for (const kind of ['chromium', 'firefox']) {
   // Firefox: installed by policies.json from IT's server, answering in the forced private window,
   // its cookies read in the private store (harness.mjs firefoxPrivateCookies) and all removed.
-  // But the product leaves the person's site data in the private windows' storage: after a receipt
-  // saying « Cookies et données de sites effacés », each visited site's own page still sees its
-  // localStorage (2 keys), its IndexedDB database and its Cache Storage (cookies gone). Seen on
-  // firefox-esr 153.8: the add-on's removal of site data does not reach the private windows'
-  // storage (why, inside Firefox, not investigated); Firefox drops it when the last private window
-  // closes, which a public computer's browser need not do between two persons.
-  // A real gap of the product (README, deployed mode), not of the test: kept as todo.
-  const todo = kind === 'firefox' ? 'site data (localStorage, IndexedDB, Cache Storage) left in Firefox\'s private windows after a clean receipt (README, deployed mode)' : undefined;
-  test(`${kind} deployed: IT's build installed by the policies, then nothing of the person is left`, { skip, todo, timeout: 300000 }, async (t) => {
+  // Site data in the private windows: no browsingData call reaches it (issue 15; plan.js
+  // planPurge), the add-on purges it from inside each site's pages and re-reads it there
+  // (lib/purge.js). Every registry site's page must then see nothing of itself. The shop is outside
+  // the add-on's host permissions: it cannot be scripted, its data stays until the browser quits,
+  // and the receipt says so (othersPrivate, a notice telling IT) instead of « effacées »: that one
+  // check is the known gap, asserted as exactly that (its cookies gone, its storage told).
+  const firefoxGaps = [
+    /^site data seen by www\.example-commerce\.fr: \{"localStorage":\d+,"indexedDB":\[[^\]]*\],"serviceWorkers":\d+,"caches":\[[^\]]*\],"cookies":""\}$/,
+  ];
+  const firefoxSays = [/^othersPrivate notice: .*1 autre site consulté en fenêtre privée : ses données .* ne peuvent pas être effacées d'ici/,
+    /^cookies ok: .*revérifiés vides dans la fenêtre privée/];
+  test(`${kind} deployed: IT's build installed by the policies, then nothing of the person is left`, { skip, timeout: 300000 }, async (t) => {
     const before = snapshotSystem();
     const launch = async (h, sites, o) => {
       const dep = await deploy(path.join(h.root, 'tls'), path.join(h.root, 'tls'), sites.addr);
@@ -142,10 +145,10 @@ for (const kind of ['chromium', 'firefox']) {
       // Chromium: with SavingBrowserHistoryDisabled nothing is listed in « récemment fermés » at
       // all, so the scenario's control (pages closed after the cleanup are listed) cannot hold:
       // the policy, not a gap of the cleanup (the list is empty, which the scenario checks first).
-      knownGaps: kind === 'chromium' ? [/^control: pages closed after the cleanup not listed in recently closed: \[\]$/] : FIREFOX_KNOWN_GAPS,
+      knownGaps: kind === 'chromium' ? [/^control: pages closed after the cleanup not listed in recently closed: \[\]$/] : firefoxGaps,
       // The password manager is off by policy (host report passwords_disabled): the receipt says
       // saving was blocked — in Firefox too, rather than « erased » about passwords none could save.
-      receiptSays: [/Mots de passe : enregistrement bloqué|Passwords: saving blocked/],
+      receiptSays: [/Mots de passe : enregistrement bloqué|Passwords: saving blocked/, ...(kind === 'chromium' ? [] : firefoxSays)],
       beforeEnd: (d, h, popup) => (kind === 'chromium' ? chromiumPromises(t, d, popup) : firefoxPromises(t, d, popup)),
     });
     // The system paths are also compared now, with the browser closed (fullScenario closed it).

@@ -74,7 +74,7 @@ export async function visit(d, h, persona, { display, popup, shots = '', a11y = 
       return !!(session && session.host && session.host.state === 'ok');
     }, 20000, 100);
     // And past the registration margin (plan.js EARLY_MARGIN_MS): a download within it is both the
-    // browser's « early » file and the host's, a case of its own (not these tests' subject).
+    // browser's « early » file and the host's, a case of its own (earlymargin.e2e.test.mjs).
     const registeredAt = await popup.evaluate(async () => {
       const b = globalThis.browser ?? globalThis.chrome;
       const { session } = await b.storage.local.get('session');
@@ -117,6 +117,17 @@ export async function assertClean(t, d, h, sites, persona, { popup, receipt, sta
   const same = (actual, expected, what) => check(JSON.stringify(actual) === JSON.stringify(expected),
     `${what}: ${JSON.stringify(actual)}`);
   t.diagnostic(`receipt in ${receipt.ms.toFixed(0)} ms: ${receipt.lines.join(' | ')}`);
+  // Where the time went: the run record's steps (names and ms only), once it is written.
+  const steps = await extensionCall(popup, async () => {
+    const b = globalThis.browser ?? globalThis.chrome;
+    for (let i = 0; i < 50; i++) {
+      const { run } = await b.storage.local.get('run');
+      if (run && run.receipt && run.receipt.steps) return run.receipt.steps;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return {};
+  });
+  t.diagnostic(`cleanup steps (start+duration, ms): ${Object.entries(steps).map(([k, { at, ms, ...n }]) => `${k} ${at}+${ms}${Object.keys(n).length ? ` ${JSON.stringify(n)}` : ''}`).join(', ')}`);
   check(receipt.status === 'clean', `receipt ${receipt.status}`);
 
   // Logout URLs the registry knows were opened (with the session's cookies still there).
