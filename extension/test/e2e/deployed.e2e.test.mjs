@@ -28,6 +28,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { cannotRun, CHROMIUM, extensionCall, FIREFOX } from './harness.mjs';
 import {
   deploy, launchDeployedChromium, launchDeployedFirefox, namespaceProblem, snapshotSystem,
