@@ -51,8 +51,10 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
   async function doEnd(reason) {
     // No port yet (a worker that restarted, a recovery): the host starts now, alongside the rest.
     if (host.connect) host.connect();
-    const { registry, settings } = await context();
-    let session = await store.getSession();
+    // Each storage call is a round trip (tens of ms in a loaded Firefox): those that do not depend
+    // on one another go together, here and below.
+    const [{ registry, settings }, read] = await Promise.all([context(), store.getSession()]);
+    let session = read;
     if (session.state === 'none') {
       // Nothing recorded by us (e.g. storage lost): still clean from the host's start, if any, and
       // take the host's open session as ours.
@@ -75,17 +77,16 @@ export function createEnd({ b, host, store, context, starter, firefox, origin, b
       const h = base.host || {};
       return { ...base, state: 'ending', endReason: reason, host: { ...h, endAsked: h.sessionId || h.endAsked || '' } };
     });
-    await starter.stopRetry();
     // A start attempt still in flight: let it land first, so that the host's session.end comes
     // after its session.start and the report is judged against the id it returns. Bounded by the
     // contract's time before the host (budgets.json before_host_ms): the browser steps that
     // precede session.end now take tens of ms, so that allowance is this wait's.
     const inFlight = starter.registering();
-    if (inFlight) await bounded(() => inFlight, CONTRACT.budgets.extension.before_host_ms);
     const writeRun = (phase, extra = {}) => store.setRun({ phase, reason, ...extra });
-    // Each storage call is a round trip (tens of ms in a loaded Firefox): the ones before the
-    // cleanup go together, and the badge is not waited for.
-    const [cached, last, others] = await Promise.all([
+    // The badge is not waited for.
+    const [, , cached, last, others] = await Promise.all([
+      starter.stopRetry(),
+      inFlight ? bounded(() => inFlight, CONTRACT.budgets.extension.before_host_ms) : null,
       store.getHello(), store.getLast().catch(() => null), store.getOthers().catch(() => null), writeRun('logout'),
     ]);
     updateBadge().catch(() => {});

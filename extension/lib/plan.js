@@ -317,13 +317,18 @@ export function planTabs(tabs, { scope, sessionTabIds = [], extensionOrigin = ''
  * @param {string} o.receiptUrl  runtime.getURL('receipt/receipt.html') ('' : about:blank)
  * @returns {{ focus: {tabId: number, windowId: number} } | { create: object } | { window: object }}
  */
-export function planStartPage(tabs, { close = [], receiptUrl = '' }) {
+export function planStartPage(tabs, { close = [], receiptUrl = '', privateOnly = false }) {
   const closing = new Set(close);
   const url = receiptUrl || 'about:blank';
-  const regular = (tabs || []).filter((t) => !t.incognito && !closing.has(t.id));
+  // A browser in private windows only (Firefox with PrivateBrowsingModeAvailability 2): no window
+  // is regular, nor can one be; a new window would be private too, and opening one costs ~0.6 s
+  // (measured, deployed Firefox). Its private session is not dropped by closing windows (only by
+  // quitting): the receipt page goes, active, in a window that is there, one that stays if any.
+  const here = privateOnly ? (tabs || []) : (tabs || []).filter((t) => !t.incognito);
+  const regular = here.filter((t) => !closing.has(t.id));
   const open = receiptUrl && regular.find((t) => typeof t.url === 'string' && t.url.split(/[?#]/)[0] === receiptUrl);
   if (open) return { focus: { tabId: open.id, windowId: open.windowId } };
-  const normal = regular[0] || (tabs || []).find((t) => !t.incognito);
+  const normal = regular[0] || here[0];
   if (normal) return { create: { url, windowId: normal.windowId, active: true } };
   return { window: { url, incognito: false, focused: true } };
 }

@@ -294,6 +294,45 @@ test('Firefox: with older history, or an older download, the head start removes 
   assert.equal(download.b.state.downloads.length, 1, 'the aidant\'s older download stays listed');
 });
 
+test('Firefox: no visit since the start (private windows record none): no history removal at all, the receipt still verified', async () => {
+  const { b, order, ctx } = firefoxScenario();
+  b.state.history = b.state.history.filter((h) => h.lastVisitTime < START); // only the aidant's older visit
+  const calls = [];
+  const remove = b.browsingData.remove;
+  b.browsingData.remove = async (o, types) => {
+    if (types.history) calls.push(o);
+    return remove(o, types);
+  };
+  const r = await runCleanup(ctx);
+  assert.deepEqual(order, [], 'never the whole history');
+  assert.deepEqual(calls, [], 'no history removal: there was nothing in the range (it costs ~1 s in Firefox even then)');
+  assert.deepEqual(b.state.history.map((h) => h.url), ['https://old.example/']);
+  assert.equal(lineOf(r, 'history').status, 'ok', JSON.stringify(r.lines));
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
+test('Firefox in private windows only: the receipt page opens as a tab in a window that is there, never a new window', async () => {
+  const { b, ctx } = firefoxScenario({ stores: ['firefox-private'] });
+  b.extension.inIncognitoContext = true; // the background itself runs private: permanent private browsing
+  for (const tab of b.state.tabs) tab.incognito = true;
+  for (const c of b.state.cookies) c.storeId = 'firefox-private';
+  const used = Object.fromEntries(Object.entries(ctx.session.used).map(([k, v]) => [k, { ...v, stores: ['firefox-private'] }]));
+  ctx.session = { ...ctx.session, used, stores: ['firefox-private'] };
+  let windows = 0;
+  const createWindow = b.windows.create;
+  b.windows.create = async (props) => {
+    if (props && props.incognito === false) windows++;
+    return createWindow(props);
+  };
+  const r = await runCleanup(ctx);
+  assert.equal(windows, 0, 'no window of its own (private anyway there, and ~0.6 s to open)');
+  const receipt = b.state.tabs.filter((tab) => String(tab.url).endsWith('receipt/receipt.html'));
+  assert.equal(receipt.length, 1, JSON.stringify(b.state.tabs));
+  assert.equal(receipt[0].incognito, true, 'in the private window that was there');
+  assert.ok(b.calls.some(([name, props]) => name === 'tabs.create' && props.active === true && String(props.url).endsWith('receipt/receipt.html')), 'active');
+  assert.equal(r.status, 'clean', JSON.stringify(r.lines));
+});
+
 test('Chromium never clears the whole history, even with nothing older', async () => {
   const { b, ctx } = scenario();
   b.state.history = b.state.history.filter((h) => h.lastVisitTime >= START);

@@ -256,6 +256,13 @@ test('planStartPage: the receipt page, active, in a regular window that stays; n
   // One in a private window is not reused (it closes with the window).
   assert.deepEqual(planStartPage([{ id: 9, url: R, windowId: 3, incognito: true }, tabs[0]], { close: [], receiptUrl: R }),
     { create: { url: R, windowId: 1, active: true } });
+  // A browser in private windows only: a tab in a window that stays, not a new window (private
+  // anyway, and slow to open); one that closes when every window holds only the person's tabs.
+  const only = [{ id: 3, url: 'https://x/', windowId: 3, incognito: true }, { id: 4, url: 'about:privatebrowsing', windowId: 4, incognito: true }];
+  assert.deepEqual(planStartPage(only, { close: [3], receiptUrl: R, privateOnly: true }), { create: { url: R, windowId: 4, active: true } });
+  assert.deepEqual(planStartPage(only, { close: [3, 4], receiptUrl: R, privateOnly: true }), { create: { url: R, windowId: 3, active: true } });
+  assert.deepEqual(planStartPage([{ id: 9, url: R, windowId: 4, incognito: true }, ...only], { close: [3], receiptUrl: R, privateOnly: true }),
+    { focus: { tabId: 9, windowId: 4 } });
   // Without the extension's origin (tests): about:blank, never a tab without URL.
   assert.equal(planStartPage(tabs, { close: [], receiptUrl: '' }).create.url, 'about:blank');
 });

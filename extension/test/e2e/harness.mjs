@@ -439,12 +439,27 @@ export async function startAccompaniment(popup) {
 
 /**
  * Clicks « Fin d'accompagnement » and waits for the receipt.
- * @returns {{ status, lines: string[], ms: number }}  ms: click → receipt with its status shown
+ * @returns {{ status, lines: string[], ms: number, pageMs: number }}  ms: click → receipt with its
+ *   status shown, seen from the driver; pageMs: the same, timed by the page
  */
 export async function endAccompaniment(popup, { timeout = 30000 } = {}) {
   await popup.bringToFront().catch(() => {});
-  // Only a receipt rendered after this click counts.
-  await popup.evaluate(() => { delete document.getElementById('receipt').dataset.status; });
+  // Only a receipt rendered after this click counts. The page itself also times it, from the
+  // click event to the change that shows the receipt with its status (`pageMs`: the clock the
+  // floor of measure.mjs is read with, without the driver's round trips for the click and polling).
+  await popup.evaluate(() => {
+    const r = document.getElementById('receipt');
+    delete r.dataset.status;
+    globalThis.e2eEnd = { clicked: null, shown: null };
+    document.getElementById('end').addEventListener('click', (e) => { globalThis.e2eEnd.clicked = e.timeStamp; }, { once: true, capture: true });
+    const o = new MutationObserver(() => {
+      if (!r.hidden && r.dataset.status) {
+        globalThis.e2eEnd.shown = performance.now();
+        o.disconnect();
+      }
+    });
+    o.observe(r, { attributes: true });
+  });
   const t0 = performance.now();
   await popup.click('#end');
   await pollPage(popup, () => {
@@ -452,7 +467,9 @@ export async function endAccompaniment(popup, { timeout = 30000 } = {}) {
     return !r.hidden && !!r.dataset.status;
   }, timeout, 10);
   const ms = performance.now() - t0;
-  return { ...(await readReceipt(popup)), ms };
+  const { clicked, shown } = await popup.evaluate(() => globalThis.e2eEnd);
+  const pageMs = clicked != null && shown != null ? shown - clicked : NaN;
+  return { ...(await readReceipt(popup)), ms, pageMs };
 }
 
 export function readReceipt(popup) {
