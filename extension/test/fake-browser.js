@@ -205,7 +205,7 @@ export function fakeBrowser(opts = {}) {
     } : undefined,
     history: {
       async search(q) {
-        return state.history.filter((h) => h.lastVisitTime >= (q.startTime || 0));
+        return state.history.filter((h) => h.lastVisitTime >= (q.startTime || 0) && (q.endTime == null || h.lastVisitTime <= q.endTime));
       },
     },
     downloads: {
@@ -213,7 +213,8 @@ export function fakeBrowser(opts = {}) {
         calls.push(['downloads.search', q]);
         if (state.hang.has('downloads')) return never();
         const after = q.startedAfter ? Date.parse(q.startedAfter) : 0;
-        return state.downloads.filter((d) => Date.parse(d.startTime) > after && (q.id == null || d.id === q.id))
+        const before = q.startedBefore ? Date.parse(q.startedBefore) : Infinity;
+        return state.downloads.filter((d) => Date.parse(d.startTime) > after && Date.parse(d.startTime) < before && (q.id == null || d.id === q.id))
           .map((d) => ({ ...d, ...(d.state ? { exists: state.files.has(d.id) || state.staleExists.has(d.id) } : {}) }));
       },
       // As both browsers: finished downloads only; the entry stays in the list, `exists` false
