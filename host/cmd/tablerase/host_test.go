@@ -125,6 +125,23 @@ func (e *env) exchange(args []string, msgs ...string) ([]response, int, string) 
 	return e.exchangeRaw(args, in.Bytes())
 }
 
+// startHost starts one host process that stays running while the test writes frames to its
+// stdin and reads its stdout as they come (a port kept open, or a host to kill in the middle of
+// its work), where exchange writes everything and waits for the exit. The test waits for it;
+// whatever is still running at the end of the test is killed.
+func (e *env) startHost() (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
+	e.t.Helper()
+	cmd := exec.Command(binary, chromeOrigin)
+	cmd.Env = e.vars
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdin, stdout
+}
+
 func (e *env) exchangeRaw(args []string, in []byte) ([]response, int, string) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
