@@ -17,12 +17,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SITES, startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
-import {
-  cannotRun, deferrer, EXT_SRC, FIREFOX, FIREFOX_ID, FIREFOX_UUID, launchFirefox, logIn, makeHome, SCREENSHOTS, sleep,
-  startXvfb,
-} from './harness.mjs';
+import { SITES } from './fakesites/server.mjs';
+import { cannotRun, EXT_SRC, FIREFOX, FIREFOX_ID, FIREFOX_UUID, launchFirefox, logIn, SCREENSHOTS, sleep } from './harness.mjs';
+import { findIcon as searchIcon, ICON_MATCH, onScreen, shoot, xdotool } from './screen.mjs';
 
 const skip = cannotRun(FIREFOX, 'Xvfb', 'xdotool', 'import', 'compare', 'convert', 'openssl', 'go');
 const RECEIPT = `moz-extension://${FIREFOX_UUID}/receipt/receipt.html`;
@@ -46,29 +43,10 @@ const TOOLBAR_STATE = JSON.stringify({
   newElementCount: 0,
 });
 
-const env = (display) => ({ ...process.env, DISPLAY: display });
-
-/** The whole X screen, as the aidant sees it. */
-function shoot(display, file) {
-  execFileSync('import', ['-window', 'root', file], { env: env(display), timeout: 15000 });
-  return file;
-}
-
 /** The add-on's icon on the toolbar band (the top 110 px of the screen): its centre, or null. */
 function findIcon(display, dir) {
-  const root = shoot(display, path.join(dir, 'toolbar.png'));
-  const band = path.join(dir, 'band.png');
-  execFileSync('convert', [root, '-crop', '1280x110+0+0', '+repage', band]);
-  let out = '';
-  try {
-    execFileSync('compare', ['-metric', 'RMSE', '-subimage-search', band, path.join(EXT_SRC, 'icons', 'icon-16.png'), 'null:'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    out = String(e.stderr); // compare exits 1 when the images differ, which a sub-image search always does
-  }
-  const m = /\(([\d.]+)\) @ (\d+),(\d+)/.exec(out);
-  if (!m || Number(m[1]) >= 0.4) return null;
-  return { x: Number(m[2]) + 8, y: Number(m[3]) + 8, score: Number(m[1]) };
+  const m = searchIcon(display, dir, { x: 0, y: 0, w: 1280, h: 110 });
+  return m && m.score < ICON_MATCH ? m : null;
 }
 
 /**
@@ -106,83 +84,66 @@ async function until(what, fn, ms = 15000, every = 200) {
 
 /** A person's click: the pointer moves there, rests, then presses and releases. */
 async function click(display, p) {
-  execFileSync('xdotool', ['mousemove', String(p.x), String(p.y)], { env: env(display) });
+  xdotool(display, 'mousemove', String(p.x), String(p.y));
   await sleep(300);
-  execFileSync('xdotool', ['mousedown', '1'], { env: env(display) });
+  xdotool(display, 'mousedown', '1');
   await sleep(80);
-  execFileSync('xdotool', ['mouseup', '1'], { env: env(display) });
+  xdotool(display, 'mouseup', '1');
 }
 
 test('firefox, real toolbar: « Fin d\'accompagnement » clicked in the real popup leaves the verified receipt on screen',
   { skip, timeout: 180000 }, async (t) => {
-    const defer = deferrer(t);
-    const persona = makePersona();
-    const h = makeHome('firefox');
-    if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-    else t.diagnostic(`kept: ${h.root}`);
-    const x = await startXvfb();
-    defer(x.stop);
-    const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-    defer(() => sites.close());
-    const d = await launchFirefox(h, sites, { display: x.display, headful: true, args: ['--width=1280', '--height=900'],
-      prefs: { 'browser.uiCustomization.state': TOOLBAR_STATE, 'browser.toolbars.bookmarks.visibility': 'never' } });
-    defer(() => d.browser.close().catch(() => {}));
-    const tmp = fs.mkdtempSync(path.join(h.root, 'shots-'));
-    let step = 'start';
-    defer(() => {
-      if (step !== 'done') {
-        t.diagnostic(`failed at: ${step}`);
-        shoot(x.display, path.join(SCREENSHOTS, 'firefox-toolbar-FAILED.png'));
-      }
-    });
+    const s = await onScreen(t, 'firefox', (h, sites, display) => launchFirefox(h, sites, { display, headful: true,
+      args: ['--width=1280', '--height=900'],
+      prefs: { 'browser.uiCustomization.state': TOOLBAR_STATE, 'browser.toolbars.bookmarks.visibility': 'never' } }));
+    const { persona, h, d, tmp, display } = s;
 
-    step = 'focus';
+    s.step = 'focus';
     // This Xvfb has no window manager: the keyboard focus follows the pointer (PointerRoot), so
     // moving the pointer into the popup would take the focus from the browser's window, which
     // closes its popups. A desktop gives the focus to the window a person works in: so do we.
-    const win = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'firefox'], { env: env(x.display), encoding: 'utf8' })
-      .trim().split('\n').filter(Boolean);
+    const win = xdotool(display, 'search', '--onlyvisible', '--class', 'firefox').trim().split('\n').filter(Boolean);
     assert.ok(win.length, 'the browser\'s window');
-    execFileSync('xdotool', ['windowfocus', '--sync', win[win.length - 1]], { env: env(x.display) });
+    xdotool(display, 'windowfocus', '--sync', win[win.length - 1]);
 
-    step = 'icon';
-    const icon = await until('the add-on\'s icon on the toolbar', () => findIcon(x.display, tmp));
+    s.step = 'icon';
+    const icon = await until('the add-on\'s icon on the toolbar', () => findIcon(display, tmp));
     t.diagnostic(`toolbar icon at ${icon.x},${icon.y} (match ${icon.score})`);
 
     // The real popup's buttons, found on screen under the icon by their colour: blue « Début
     // d'accompagnement » (#005a9c), red « Fin d'accompagnement » (#b00020).
     const area = { x: Math.max(0, icon.x - 700), y: icon.y + 10, w: Math.min(1280, icon.x + 40) - Math.max(0, icon.x - 700), h: 700 };
     const popupButton = async (what, color) => {
-      await click(x.display, icon);
-      await until(`the popup's ${what}`, () => findColor(x.display, tmp, color, area));
+      await click(display, icon);
+      await until(`the popup's ${what}`, () => findColor(display, tmp, color, area));
       await sleep(1000); // the panel's opening animation: a click during it falls outside the panel
-      const b = findColor(x.display, tmp, color, area);
+      const b = findColor(display, tmp, color, area);
       assert.ok(b, `the popup stays open (${what})`);
       return b;
     };
 
-    step = 'start';
+    s.step = 'start';
     // « Début d'accompagnement » in the real popup; then the person's procedure on CAF.
     const begin = await popupButton('« Début d\'accompagnement »', '#005a9c');
-    await click(x.display, begin);
+    await click(display, begin);
     await until('the accompaniment started', () => hostStarted(h));
-    await until('the popup shows « Fin d\'accompagnement »', () => findColor(x.display, tmp, '#b00020', area));
+    await until('the popup shows « Fin d\'accompagnement »', () => findColor(display, tmp, '#b00020', area));
     // Firefox keeps the popup open when a tab opens: the aidant closes it (Escape) to hand over.
-    execFileSync('xdotool', ['key', 'Escape'], { env: env(x.display) });
-    await until('the popup closed', () => !findColor(x.display, tmp, '#b00020', area));
+    xdotool(display, 'key', 'Escape');
+    await until('the popup closed', () => !findColor(display, tmp, '#b00020', area));
     const caf = await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
     await caf.bringToFront();
     await sleep(500);
 
-    step = 'popup';
+    s.step = 'popup';
     const end = await popupButton('« Fin d\'accompagnement »', '#b00020');
     t.diagnostic(`« Fin d'accompagnement » at ${end.x},${end.y} (${end.w}x${end.h})`);
 
-    step = 'end';
+    s.step = 'end';
     const t0 = Date.now();
-    await click(x.display, end);
+    await click(display, end);
 
-    step = 'receipt page';
+    s.step = 'receipt page';
     // Nothing else: the receipt page must come by itself, active, with the verified receipt.
     let urls = [];
     const page = await until('the receipt page', async () => {
@@ -213,7 +174,7 @@ test('firefox, real toolbar: « Fin d\'accompagnement » clicked in the real pop
       };
     });
     t.diagnostic(`receipt page: ${shown.heading} | ${shown.lines.join(' | ')}`);
-    const file = shoot(x.display, path.join(SCREENSHOTS, 'firefox-toolbar-receipt.png'));
+    const file = shoot(display, path.join(SCREENSHOTS, 'firefox-toolbar-receipt.png'));
     t.diagnostic(`screenshot: ${path.relative(EXT_SRC, file)}`);
     assert.equal(shown.active, RECEIPT, 'the receipt page is the active tab of the focused window');
     assert.equal(shown.visible, 'visible', 'the receipt page is what the window shows');
@@ -229,6 +190,6 @@ test('firefox, real toolbar: « Fin d\'accompagnement » clicked in the real pop
     }
     // No « Fin d'accompagnement » left on screen. (Unlike Chromium's, Firefox's popup stays open
     // over the new active tab: it shows the receipt too, see the README.)
-    assert.equal(findColor(x.display, tmp, '#b00020', area), null, 'no « Fin d\'accompagnement » button left on screen');
-    step = 'done';
+    assert.equal(findColor(display, tmp, '#b00020', area), null, 'no « Fin d\'accompagnement » button left on screen');
+    s.step = 'done';
   });

@@ -8,51 +8,32 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SITES, startFakeSites } from './fakesites/server.mjs';
-import { makePersona } from './fakesites/persona.mjs';
-import {
-  cannotRun, CHROMIUM, CHROMIUM_ID, deferrer, EXT_SRC, launchChromium, logIn, makeHome, SCREENSHOTS, sleep, startXvfb,
-} from './harness.mjs';
+import { SITES } from './fakesites/server.mjs';
+import { cannotRun, CHROMIUM, CHROMIUM_ID, EXT_SRC, launchChromium, logIn, SCREENSHOTS, sleep } from './harness.mjs';
 import { axe } from './scenario.mjs';
+import { findIcon as searchIcon, ICON_MATCH, onScreen, shoot, xdotool } from './screen.mjs';
 
 const skip = cannotRun(CHROMIUM, 'Xvfb', 'xdotool', 'import', 'compare', 'openssl', 'go');
 const POPUP = `chrome-extension://${CHROMIUM_ID}/popup/popup.html`;
 const RECEIPT = `chrome-extension://${CHROMIUM_ID}/receipt/receipt.html`;
-
-/** The whole X screen, as the aidant sees it. */
-function shoot(display, file) {
-  execFileSync('import', ['-window', 'root', file], { env: { ...process.env, DISPLAY: display }, timeout: 15000 });
-  return file;
-}
 
 /**
  * Where the extension's icon is on screen: found in a screenshot of the toolbar (the right half of
  * the band under the tabs) by matching the extension's own 16 px icon. Returns its centre.
  */
 function findIcon(display, dir) {
-  const root = shoot(display, path.join(dir, 'toolbar.png'));
-  const band = path.join(dir, 'band.png');
-  execFileSync('convert', [root, '-crop', '640x60+640+30', '+repage', band]);
-  let out = '';
-  try {
-    execFileSync('compare', ['-metric', 'RMSE', '-subimage-search', band, path.join(EXT_SRC, 'icons', 'icon-16.png'), 'null:'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (e) {
-    out = String(e.stderr); // compare exits 1 when the images differ, which a sub-image search always does
-  }
-  const m = /\(([\d.]+)\) @ (\d+),(\d+)/.exec(out);
-  assert.ok(m, `icon search: ${out}`);
-  assert.ok(Number(m[1]) < 0.4, `the pinned icon is on the toolbar (best match ${m[1]} at ${m[2]},${m[3]})`);
-  return { x: 640 + Number(m[2]) + 8, y: 30 + Number(m[3]) + 8 };
+  const m = searchIcon(display, dir, { x: 640, y: 30, w: 640, h: 60 });
+  assert.ok(m, 'icon search: no match in the toolbar band');
+  assert.ok(m.score < ICON_MATCH, `the pinned icon is on the toolbar (best match ${m.score} at ${m.x},${m.y})`);
+  return { x: m.x, y: m.y };
 }
 
 /** Clicks the toolbar icon with xdotool and returns the real popup (a page of its own window). */
 async function clickIcon(d, display, icon) {
   const opened = d.browser.waitForTarget((tg) => tg.url() === POPUP, { timeout: 10000 });
-  execFileSync('xdotool', ['mousemove', String(icon.x), String(icon.y), 'click', '1'], { env: { ...process.env, DISPLAY: display } });
+  xdotool(display, 'mousemove', String(icon.x), String(icon.y), 'click', '1');
   const target = await opened;
   const popup = await target.asPage();
   await popup.waitForFunction(() => document.getElementById('policy').textContent.trim() !== '', { timeout: 10000, polling: 50 });
@@ -84,32 +65,16 @@ const activeTab = (d) => inWorker(d, async () => {
 
 test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified receipt on screen, with a remote new tab page',
   { skip, timeout: 180000 }, async (t) => {
-    const defer = deferrer(t);
-    const persona = makePersona();
-    const h = makeHome('chromium');
-    if (!process.env.TABLERASE_E2E_KEEP) defer(h.cleanup);
-    else t.diagnostic(`kept: ${h.root}`);
-    const x = await startXvfb();
-    defer(x.stop);
-    const sites = await startFakeSites({ dir: path.join(h.root, 'tls'), persona });
-    defer(() => sites.close());
     // Pinned as the shipped policy pins it (ExtensionSettings toolbar_pin force_pinned needs a
     // system policy file; the profile's own preference has the same effect on the toolbar).
-    fs.mkdirSync(path.join(h.profile, 'Default'), { recursive: true });
-    fs.writeFileSync(path.join(h.profile, 'Default', 'Preferences'), JSON.stringify({ extensions: { pinned_extensions: [CHROMIUM_ID] } }));
-    const d = await launchChromium(h, sites, { display: x.display, headful: true, args: ['--window-position=0,0', '--window-size=1280,900'] });
-    defer(() => d.browser.close().catch(() => {}));
-    const tmp = fs.mkdtempSync(path.join(h.root, 'shots-'));
-    // On failure, what was on screen (kept in the screenshots folder, not committed).
-    let step = 'start';
-    defer(() => {
-      if (step !== 'done') {
-        t.diagnostic(`failed at: ${step}`);
-        shoot(x.display, path.join(SCREENSHOTS, 'chromium-toolbar-FAILED.png'));
-      }
+    const s = await onScreen(t, 'chromium', (h, sites, display) => {
+      fs.mkdirSync(path.join(h.profile, 'Default'), { recursive: true });
+      fs.writeFileSync(path.join(h.profile, 'Default', 'Preferences'), JSON.stringify({ extensions: { pinned_extensions: [CHROMIUM_ID] } }));
+      return launchChromium(h, sites, { display, headful: true, args: ['--window-position=0,0', '--window-size=1280,900'] });
     });
+    const { persona, sites, d, tmp, display } = s;
 
-    step = 'new tab page';
+    s.step = 'new tab page';
     // Control: this browser's new tab page is a remote site (what made every receipt `partial`).
     // (The tab's URL stays chrome://newtab/: the remote page is rendered inside it. The fake
     // server sees it load.)
@@ -120,15 +85,15 @@ test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified re
     t.diagnostic(`new tab page: https://${SITES.newtab.host}/ (fake, loopback)`);
     await sleep(1000); // the toolbar settles (the extension's icon appears once its worker runs)
 
-    step = 'start';
+    s.step = 'start';
     // « Début d'accompagnement » in the real popup.
-    const icon = findIcon(x.display, tmp);
+    const icon = findIcon(display, tmp);
     t.diagnostic(`toolbar icon at ${icon.x},${icon.y}`);
-    let { target, popup } = await clickIcon(d, x.display, icon);
+    let { target, popup } = await clickIcon(d, display, icon);
     await popup.click('#start');
     await popup.waitForSelector('#end:not([hidden]):not([disabled])', { timeout: 15000 });
 
-    step = 'procedure';
+    s.step = 'procedure';
     // The person's procedure: a new tab (the popup closes, as it does for a person), CAF.
     const caf = await logIn(d, SITES.caf.host, persona.login.caf, persona.password);
     await caf.bringToFront();
@@ -136,14 +101,14 @@ test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified re
     assert.equal(target.url() === POPUP && !!(await d.browser.targets()).find((tg) => tg === target), false,
       'the real popup closed when another tab became active');
 
-    step = 'end';
+    s.step = 'end';
     // « Fin d'accompagnement » in the real popup, reopened from the toolbar; then no other action.
-    ({ target, popup } = await clickIcon(d, x.display, icon));
+    ({ target, popup } = await clickIcon(d, display, icon));
     await popup.waitForSelector('#end:not([hidden]):not([disabled])');
     const t0 = Date.now();
     await popup.click('#end');
 
-    step = 'receipt page';
+    s.step = 'receipt page';
     // What is on screen: the receipt page, active, showing the verified receipt.
     const page = await (await d.browser.waitForTarget((tg) => tg.url() === RECEIPT, { timeout: 10000 })).page();
     await page.waitForFunction(() => {
@@ -165,7 +130,7 @@ test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified re
       fontPx: parseFloat(getComputedStyle(document.getElementById('receipt-h')).fontSize),
     }));
     t.diagnostic(`receipt page: ${shown.heading} | ${shown.lines.join(' | ')}`);
-    const file = shoot(x.display, path.join(SCREENSHOTS, 'chromium-toolbar-receipt.png'));
+    const file = shoot(display, path.join(SCREENSHOTS, 'chromium-toolbar-receipt.png'));
     t.diagnostic(`screenshot: ${path.relative(EXT_SRC, file)}`);
 
     assert.equal(shown.status, 'clean', shown.lines.join('\n'));
@@ -191,9 +156,9 @@ test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified re
     const a11y = await axe(page, 'receipt page', t);
     assert.deepEqual(a11y, [], 'axe-core: no serious or critical violation on the receipt page');
 
-    step = 'popup reopened';
+    s.step = 'popup reopened';
     // Reopened, the popup shows the receipt first, then « Nouvel accompagnement ».
-    ({ popup } = await clickIcon(d, x.display, icon));
+    ({ popup } = await clickIcon(d, display, icon));
     await popup.waitForSelector('#receipt:not([hidden])[data-status]', { timeout: 10000 });
     const order = await popup.evaluate(() => {
       const r = document.getElementById('receipt');
@@ -201,15 +166,15 @@ test('chromium, real toolbar: « Fin d\'accompagnement » leaves the verified re
       return { first: !!(r.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING), start: s.textContent, hidden: s.hidden };
     });
     await sleep(600); // the popup's fade-in
-    shoot(x.display, path.join(SCREENSHOTS, 'chromium-toolbar-popup-after.png'));
+    shoot(display, path.join(SCREENSHOTS, 'chromium-toolbar-popup-after.png'));
     assert.deepEqual(order, { first: true, start: 'Nouvel accompagnement', hidden: false });
 
-    step = 'next';
+    s.step = 'next';
     // « Nouvel accompagnement » on the receipt page starts the next one (an explicit action).
     await page.bringToFront();
     await page.click('#next');
     await page.waitForSelector('#idle:not([hidden])', { timeout: 10000 });
     const state = await inWorker(d, async () => (await chrome.storage.local.get('session')).session.state);
     assert.equal(state, 'active');
-    step = 'done';
+    s.step = 'done';
   });

@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,35 @@ func TestMain(m *testing.M) {
 		binary = prebuilt
 		os.Exit(m.Run())
 	}
+	if runtime.GOOS != "windows" {
+		os.Exit(runLeavingNothing(m))
+	}
+	os.Exit(runWithBinary(m))
+}
+
+// runLeavingNothing runs the tests with every temp dir (t.TempDir, os.MkdirTemp) inside one root
+// of their own and fails the run if anything is left in it once they are done: a folder renamed
+// out of its TempDir, a mount left, a detached host writing after the cleanup.
+func runLeavingNothing(m *testing.M) int {
+	root, err := os.MkdirTemp("", "tablerase-cmd-test-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(root)
+	os.Setenv("TMPDIR", root)
+	code := runWithBinary(m)
+	if left, _ := os.ReadDir(root); len(left) > 0 {
+		for _, e := range left {
+			fmt.Fprintf(os.Stderr, "left in the temp dir after the tests: %s\n", e.Name())
+		}
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+func runWithBinary(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "tablerase-bin-")
 	if err != nil {
 		panic(err)
@@ -41,7 +72,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
-	os.Exit(code)
+	return code
 }
 
 const chromeOrigin = "chrome-extension://" + protocol.ChromiumExtensionID + "/"
@@ -62,6 +93,8 @@ func newEnv(t *testing.T, configJSON string) *env {
 	// temp dir's own name ("001") is too short to search for.
 	home := filepath.Join(testenv.TempDir(t), "jmdupont-home")
 	os.MkdirAll(home, 0o700)
+	// Registered after TempDir's removal, so run before it.
+	t.Cleanup(func() { waitDetached(t, home) })
 	e := &env{t: t, home: home, downloads: filepath.Join(home, "Downloads"), state: filepath.Join(home, "state")}
 	os.MkdirAll(e.downloads, 0o700)
 	if configJSON == "" {
@@ -90,6 +123,23 @@ func (e *env) exchange(args []string, msgs ...string) ([]response, int, string) 
 		in.Write(framing.Encode([]byte(m)))
 	}
 	return e.exchangeRaw(args, in.Bytes())
+}
+
+// startHost starts one host process that stays running while the test writes frames to its
+// stdin and reads its stdout as they come (a port kept open, or a host to kill in the middle of
+// its work), where exchange writes everything and waits for the exit. The test waits for it;
+// whatever is still running at the end of the test is killed.
+func (e *env) startHost() (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
+	e.t.Helper()
+	cmd := exec.Command(binary, chromeOrigin)
+	cmd.Env = e.vars
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdin, stdout
 }
 
 func (e *env) exchangeRaw(args []string, in []byte) ([]response, int, string) {

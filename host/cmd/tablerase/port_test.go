@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -22,14 +21,7 @@ func TestPortKeptOpenBesideOneShots(t *testing.T) {
 	e := newEnv(t, "")
 	os.WriteFile(filepath.Join(e.downloads, "aidant.pdf"), []byte("keep"), 0o600)
 
-	cmd := exec.Command(binary, chromeOrigin)
-	cmd.Env = e.vars
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, stdin, stdout := e.startHost()
 	frames := framing.NewReader(stdout)
 	ask := func(id, cmdName string) response {
 		t.Helper()

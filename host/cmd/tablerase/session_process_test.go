@@ -199,13 +199,7 @@ func TestKillDuringWipeLosesNothing(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, fmt.Sprintf("n-%05d", i)), []byte("x"), 0o600)
 	}
 
-	cmd := exec.Command(binary, chromeOrigin)
-	cmd.Env = e.vars
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, stdout := e.startHost()
 	stdin.Write(framing.Encode([]byte(`{"id":"2","cmd":"session.end"}`)))
 	// Kill in the middle of the wipe, never by luck: the host runs in slices of a millisecond and is
 	// frozen (SIGSTOP) while the test looks at the disk; as soon as some new file is gone it is
