@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { deferrer } from '../e2e/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extDir = path.resolve(here, '..', '..');
@@ -104,17 +105,20 @@ async function waitBanner(p, ms = 10000) {
 // when the test ends.
 async function serveFakeSites(t, prefix) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  // Last registered, first run: the test's browser closes before the profile in `tmp` goes
+  // (node:test's own after-hooks run in registration order and removed it under the browser).
+  const defer = deferrer(t);
+  defer(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const server = await fakeSites(certificate(tmp));
-  t.after(() => {
+  defer(() => {
     server.closeAllConnections();
     server.close();
   });
-  return { tmp, port: server.address().port };
+  return { tmp, port: server.address().port, defer };
 }
 
 test('charter reminders: the right banner on the right page, only during an accompaniment', { timeout: 90000 }, async (t) => {
-  const { tmp, port } = await serveFakeSites(t, 'tablerase-reminders-');
+  const { tmp, port, defer } = await serveFakeSites(t, 'tablerase-reminders-');
   const url = (host, p) => `https://${host}:${port}${p}`;
 
   const browser = await puppeteer.launch({
@@ -127,7 +131,7 @@ test('charter reminders: the right banner on the right page, only during an acco
       '--disable-sync', '--lang=fr-FR', '--host-resolver-rules=MAP * 127.0.0.1, EXCLUDE localhost', '--ignore-certificate-errors'],
     env: { ...process.env, HOME: tmp, LANG: 'fr_FR.UTF-8', LANGUAGE: 'fr' },
   });
-  t.after(() => browser.close());
+  defer(() => browser.close());
   const swTarget = await browser.waitForTarget(
     (tg) => tg.type() === 'service_worker' && tg.url().startsWith(`chrome-extension://${EXT_ID}/`), { timeout: 10000 });
   assert.ok(swTarget, 'the extension is loaded');
@@ -314,7 +318,7 @@ test('charter reminders: the right banner on the right page, only during an acco
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 
 test('Firefox ESR: the banner during an accompaniment, styled under a strict CSP', { timeout: 90000, skip: !fs.existsSync(FIREFOX) && 'no firefox-esr' }, async (t) => {
-  const { tmp, port } = await serveFakeSites(t, 'tablerase-reminders-ff-');
+  const { tmp, port, defer } = await serveFakeSites(t, 'tablerase-reminders-ff-');
   const UUID = '7ab1e5a5-0000-4000-8000-000000000006';
   fs.mkdirSync(path.join(tmp, 'profile'));
   const browser = await puppeteer.launch({
@@ -333,7 +337,7 @@ test('Firefox ESR: the banner during an accompaniment, styled under a strict CSP
     },
     env: { ...process.env, HOME: tmp },
   });
-  t.after(() => browser.close());
+  defer(() => browser.close());
   await browser.installExtension(extDir);
   const popup = await browser.newPage();
   // Firefox never reports the load event of an extension page: short timeout, then wait for an element.

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import puppeteer from 'puppeteer-core';
+import { deferrer, endProcessesOf } from '../e2e/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const extDir = path.resolve(here, '..', '..');
@@ -87,7 +88,12 @@ async function allCookies(browser) {
 /** A throwaway profile with the host registered, the fake caf.fr, Chromium and its service worker. */
 async function launch(t) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tablerase-smoke-'));
-  t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  // Last registered, first run: the browser closes, then the host's detached after-exit clean
+  // ends, then the profile goes (node:test's own after-hooks run in registration order, which
+  // removed it under the running browser and left it behind).
+  const defer = deferrer(t);
+  defer(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  defer(() => endProcessesOf(tmp));
   const hostBin = buildHost(tmp);
   const udd = path.join(tmp, 'profile');
   const downloads = path.join(tmp, 'Downloads');
@@ -105,7 +111,7 @@ async function launch(t) {
   fs.utimesSync(older, past, past);
 
   const server = await fakeCaf(certificate(tmp));
-  t.after(() => server.close());
+  defer(() => server.close());
   const port = server.address().port;
 
   const browser = await puppeteer.launch({
@@ -119,7 +125,7 @@ async function launch(t) {
     env: { ...process.env, HOME: tmp, XDG_STATE_HOME: path.join(tmp, 'state'), XDG_CONFIG_HOME: path.join(tmp, 'config'),
       TABLERASE_CONFIG: path.join(tmp, 'config.json') },
   });
-  t.after(() => browser.close());
+  defer(() => browser.close());
 
   const swTarget = await browser.waitForTarget(
     (tg) => tg.type() === 'service_worker' && tg.url().startsWith(`chrome-extension://${EXT_ID}/`), { timeout: 10000 });

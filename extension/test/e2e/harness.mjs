@@ -46,6 +46,43 @@ export function deferrer(t) {
   return (fn) => fns.push(fn);
 }
 
+/**
+ * Ends the processes a test left running in `home` (their environment says HOME=home: the host's
+ * detached `clean --after-exit`): SIGTERM, then SIGKILL after 2 s. Linux (/proc); elsewhere nothing.
+ */
+export async function endProcessesOf(home) {
+  const mark = Buffer.from(`HOME=${home}\0`);
+  const find = () => {
+    let pids = [];
+    try {
+      pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid);
+    } catch {
+      return [];
+    }
+    return pids.filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/environ`).includes(mark);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    }).map(Number);
+  };
+  const signal = (pids, sig) => pids.forEach((pid) => {
+    try {
+      process.kill(pid, sig);
+    } catch { /* already gone */ }
+  });
+  let left = find();
+  if (!left.length) return;
+  signal(left, 'SIGTERM');
+  for (let waited = 0; waited < 2000 && left.length; waited += 100) {
+    await sleep(100);
+    left = find();
+  }
+  signal(left, 'SIGKILL');
+  for (let waited = 0; waited < 2000 && find().length; waited += 100) await sleep(100);
+}
+
 /** Skip reason when a browser or tool is missing (the suite says so instead of failing obscurely). */
 export function missing(...bins) {
   const gone = bins.filter((b) => {
@@ -127,7 +164,12 @@ export function makeHome(kind, o = {}) {
   fs.writeFileSync(h.older, 'Planning des permanences (document de l’aidant)\n');
   const past = new Date(Date.now() - 86400e3);
   fs.utimesSync(h.older, past, past);
-  h.cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  // The host's detached `clean --after-exit` (scope session) may still poll this home once the
+  // browser is closed: ended first, or it writes into the home as it is removed and leaves it.
+  h.cleanup = async () => {
+    await endProcessesOf(home);
+    fs.rmSync(root, { recursive: true, force: true });
+  };
   return h;
 }
 

@@ -196,7 +196,7 @@ async function measureBrowser(kind, setup, log) {
     if (started) await started.d.browser.close().catch(() => {});
     if (started) await started.close();
     await sites.close();
-    h.cleanup();
+    await h.cleanup();
   }
   return out;
 }
