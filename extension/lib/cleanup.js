@@ -44,13 +44,29 @@ export const STEP_MS = Object.freeze({
 /** What a step before the host keeps at least for logout pages, and for closing the tabs. */
 export const MIN_MS = Object.freeze({ logout: 1000, tabs: 1000 });
 
-/** Reads cookies for a query in every partition; falls back where `partitionKey` is unknown. */
-export async function getCookies(b, q) {
-  try {
-    return cookiesInScope(await b.cookies.getAll(cookieQuery(q, true)), q);
-  } catch {
-    return cookiesInScope(await b.cookies.getAll(cookieQuery(q, false)), q);
-  }
+/**
+ * A reader for the many cookie queries of one step (plan.js: each registry domain in each store),
+ * reading each store's whole jar once, in every partition (falls back where `partitionKey` is
+ * unknown), and keeping for each query what belongs to it. Asking by domain is no cheaper for the
+ * browser: Chromium's cookies API fetches every cookie from the network service, then filters.
+ * The ~60 domain queries were ~60 reads of the aidant's whole jar at the click and again at the
+ * verification: with 3,000 cookies of their own (a browser used for months), the verification
+ * ran past its time limit and every receipt said `partial` (measure.mjs, worst setup).
+ */
+export function cookieReader(b) {
+  const jars = new Map();
+  const readJar = async (storeId) => {
+    try {
+      return await b.cookies.getAll(cookieQuery({ storeId }, true));
+    } catch {
+      return b.cookies.getAll(cookieQuery({ storeId }, false));
+    }
+  };
+  return async (q) => {
+    const key = q.storeId || '';
+    if (!jars.has(key)) jars.set(key, readJar(q.storeId));
+    return cookiesInScope(await jars.get(key), q);
+  };
 }
 
 /** Stores the extension can see (regular; private ones only with private access). */
@@ -142,10 +158,10 @@ async function privateStoreGone(b, storeId) {
   }
 }
 
-/** getCookies, with a vanished private store read as empty (see privateStoreGone). */
-async function getCookiesOrGone(b, q) {
+/** A cookieReader's read, with a vanished private store read as empty (see privateStoreGone). */
+async function getCookiesOrGone(b, read, q) {
   try {
-    return await getCookies(b, q);
+    return await read(q);
   } catch (e) {
     if (await privateStoreGone(b, q.storeId)) return [];
     throw e;
@@ -159,7 +175,8 @@ async function getCookiesOrGone(b, q) {
  */
 async function removeCookies(b, queries) {
   const found = new Map();
-  for (const list of await Promise.all(queries.map((q) => getCookiesOrGone(b, q)))) {
+  const read = cookieReader(b);
+  for (const list of await Promise.all(queries.map((q) => getCookiesOrGone(b, read, q)))) {
     for (const c of list) {
       found.set(JSON.stringify([c.storeId, c.domain, c.path, c.name, c.partitionKey || null, c.firstPartyDomain || null]), c);
     }
@@ -408,6 +425,7 @@ async function verify(b, plan, startPage, extensionOrigin) {
  * nothing: that site is "not verified", never "clean". One failing read fails the whole count.
  */
 async function verifyCookies(b, queries) {
+  const read = cookieReader(b);
   const seen = new Map();
   const canSee = (pattern) => {
     if (!b.permissions || typeof b.permissions.contains !== 'function') return Promise.resolve(true);
@@ -416,7 +434,7 @@ async function verifyCookies(b, queries) {
   };
   const counts = await Promise.all(queries.map(async (q) => {
     if (q.pattern && !(await canSee(q.pattern))) return null;
-    return (await getCookiesOrGone(b, q)).length;
+    return (await getCookiesOrGone(b, read, q)).length;
   }));
   const left = {};
   const unverified = new Set();

@@ -253,9 +253,12 @@ export function planLogoutTab({ url, storeId }, windows, browser) {
   return { create };
 }
 
-/** Details for `cookies.getAll` reaching partitioned cookies too (see the file comment). */
+/**
+ * Details for `cookies.getAll` reaching partitioned cookies too (see the file comment); without a
+ * domain, the store's whole jar (cleanup.js cookieReader).
+ */
 export function cookieQuery({ domain, storeId }, partitioned = true) {
-  const q = { domain };
+  const q = domain ? { domain } : {};
   if (storeId) q.storeId = storeId;
   if (partitioned) q.partitionKey = {};
   return q;

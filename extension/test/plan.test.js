@@ -99,6 +99,7 @@ test('La Poste, a shared account: scope session removes only what dates from the
 test('cookie queries reach partitioned cookies and removal keeps the partition', () => {
   assert.deepEqual(cookieQuery({ domain: 'caf.fr', storeId: '1' }), { domain: 'caf.fr', storeId: '1', partitionKey: {} });
   assert.deepEqual(cookieQuery({ domain: 'caf.fr' }, false), { domain: 'caf.fr' });
+  assert.deepEqual(cookieQuery({ storeId: '0' }), { storeId: '0', partitionKey: {} }, 'a whole jar: no domain key at all');
   const pk = { topLevelSite: 'https://caf.fr', hasCrossSiteAncestor: false };
   assert.deepEqual(cookieRemoval({ name: 'a', domain: '.caf.fr', path: '/x', secure: true, storeId: '0', partitionKey: pk }),
     { url: 'https://caf.fr/x', name: 'a', storeId: '0', partitionKey: pk });

@@ -3,14 +3,16 @@
 // click, the browser's exit, and `tablerase clean` as the logoff/logon hook runs it with the
 // browser closed (browser_residue) — while nothing of the person is left in the whole home.
 //
-// Before the accompaniment the aidant has, on their own webmail (mail.google.com, not used
+// Before the accompaniment the aidant has a jar as after months of use (3,000 cookies of their
+// own on 300 sites: Chromium reads the whole jar for any cookie query, so the receipt must still
+// be verified in time), and on their own webmail (mail.google.com, not used
 // during the accompaniment): a cookie set by the site (6 months), the site's local storage, and
 // a saved login (written into the closed profile's password store, as the browser would have
 // saved it: Chromium `Login Data`, Firefox `logins.json`). Then the person's visit of the main
 // scenario (CAF with FranceConnect, ameli, impots, the shop, two documents), « Fin
 // d'accompagnement », the browser closed, `tablerase clean`. Then the profile's files are read
 // with sqlite3 and the suite's raw-byte search: the aidant's cookie (its row, and its value —
-// v10-decrypted in Chromium), local storage value and saved login are all still there, and the
+// v10-decrypted in Chromium), their 3,000 others, local storage value and saved login are all still there, and the
 // person's marks are 0 (per-file findings printed otherwise).
 
 import { test } from 'node:test';
@@ -21,13 +23,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SITES } from './fakesites/server.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
-import { cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, setUp, sleep } from './harness.mjs';
+import {
+  cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, seedOwnCookies, setUp, sleep,
+} from './harness.mjs';
 import { forensics, sessionClean, visit } from './scenario.mjs';
 
 const BROWSERS = {
   chromium: { launch: launchChromium, skip: cannotRun(CHROMIUM, 'openssl', 'go', 'sqlite3') },
   firefox: { launch: launchFirefox, skip: cannotRun(FIREFOX, 'openssl', 'go', 'sqlite3') },
 };
+
+/** The aidant's jar (harness.mjs seedOwnCookies). */
+const OWN_COOKIES = 3000;
 
 const sql = (db, query) => execFileSync('sqlite3', ['-readonly', db, query], { encoding: 'utf8', timeout: 10000 }).trim();
 
@@ -120,10 +127,12 @@ function aidantDataLeft(kind, h, m) {
   if (kind === 'chromium') {
     const cookies = path.join(h.profile, 'Default', 'Cookies');
     left.cookie = sql(cookies, `SELECT name FROM cookies WHERE host_key='.google.com' AND name='${m.cookieName}'`) === m.cookieName;
+    left.jar = Number(sql(cookies, "SELECT count(*) FROM cookies WHERE host_key GLOB '.own*.example'")) === OWN_COOKIES;
     left.login = sql(path.join(h.profile, 'Default', 'Login Data'), `SELECT username_value FROM logins WHERE signon_realm='https://${SITES.webmail.host}/'`) === m.loginUser;
   } else {
     left.cookie = sql(path.join(h.profile, 'cookies.sqlite'),
       `SELECT value FROM moz_cookies WHERE host='.google.com' AND name='${m.cookieName}'`) === m.cookieValue;
+    left.jar = Number(sql(path.join(h.profile, 'cookies.sqlite'), "SELECT count(*) FROM moz_cookies WHERE host GLOB '.own*.example'")) === OWN_COOKIES;
     const logins = fs.existsSync(path.join(h.profile, 'logins.json')) ? JSON.parse(fs.readFileSync(path.join(h.profile, 'logins.json'), 'utf8')).logins : [];
     left.login = logins.some((l) => l.guid === m.loginGuid && l.hostname === `https://${SITES.webmail.host}`);
     const ls = path.join(h.profile, 'storage', 'default', `https+++${SITES.webmail.host}`, 'ls', 'data.sqlite');
@@ -147,6 +156,7 @@ for (const kind of ['chromium', 'firefox']) {
       // The aidant's own day before the accompaniment, then the browser closed (the password store
       // is written while it is closed, as the browser leaves it).
       let { d } = world;
+      await seedOwnCookies(d, OWN_COOKIES);
       await aidantUsesMail(d, m);
       await d.browser.close();
       saveAidantLogin(kind, h, m);
@@ -172,6 +182,6 @@ for (const kind of ['chromium', 'firefox']) {
       const after = aidantDataLeft(kind, h, m);
       for (const l of after.where) t.diagnostic(`aidant's data: ${l}`);
       assert.deepEqual(after.left, Object.fromEntries(Object.keys(after.left).map((k) => [k, true])),
-        'the aidant\'s own cookie, saved login and local storage are all still there');
+        'the aidant\'s own cookies (all 3,000 of their jar), saved login and local storage are all still there');
     });
 }

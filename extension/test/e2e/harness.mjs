@@ -459,6 +459,25 @@ export async function launchFirefoxInstalled(h, sites, { display } = {}) {
 
 // ---- the aidant's gestures ---------------------------------------------------------------------
 
+
+/**
+ * The aidant's own jar, as in a browser used for months: `n` cookies of their own on n/10 sites
+ * outside the registry (Chromium keeps at most 3,300), a month to live. Set through the driver
+ * (CDP or BiDi), before the accompaniment; `ownCookiesLeft` counts them.
+ */
+export const OWN_SITE = /^\.?own\d+\.example$/;
+export async function seedOwnCookies(d, n) {
+  const expires = Math.floor(Date.now() / 1000) + 30 * 86400;
+  const cookies = Array.from({ length: n }, (_, i) => ({
+    name: `pref${i % 10}`, value: 'v'.repeat(40), domain: `.own${Math.floor(i / 10)}.example`, path: '/', expires, secure: true, sameSite: 'Lax',
+  }));
+  for (let i = 0; i < cookies.length; i += 500) await d.browser.setCookie(...cookies.slice(i, i + 500));
+  const left = await ownCookiesLeft(d);
+  if (left !== n) throw new Error(`the aidant's own cookies could not be set: ${left} of ${n}`);
+}
+export async function ownCookiesLeft(d) {
+  return (await d.browser.cookies()).filter((c) => OWN_SITE.test(c.domain)).length;
+}
 /** Polls `fn` in `page` (a background tab's timers are throttled, so poll from here). */
 export async function pollPage(page, fn, ms, every = 50) {
   const end = Date.now() + ms;

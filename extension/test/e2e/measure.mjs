@@ -2,7 +2,9 @@
 // browser, median of several runs, with three administration sites used (CAF + its FranceConnect
 // frame, ameli, impots: one logout URL opened, ameli's) and 50 downloads, in two setups:
 // - `worst`: no policies, the unpacked extension, 5,000 history entries seeded during the
-//   accompaniment (so all of them must be removed and verified);
+//   accompaniment (so all of them must be removed and verified), in the aidant's own browser used
+//   for months: 3,000 cookies of their own on 300 sites set before it (Chromium keeps at most
+//   3,300), which must all still be there after each end (counted and printed);
 // - `deployed`: the computer as IT sets it up (deployment.mjs: IT's CRX/XPI installed by the
 //   project's policies, in a private mount namespace): Chromium saves no history, Firefox runs in
 //   private windows only; no history seeded (the policies are there so that there is none).
@@ -31,28 +33,13 @@ import { makePersona } from './fakesites/persona.mjs';
 import { CHROMIUM_TYPES, FIREFOX_TYPES } from '../../lib/plan.js';
 import { deploy, launchDeployedChromium, launchDeployedFirefox, namespaceProblem } from './deployment.mjs';
 import {
-  cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, sleep,
-  startAccompaniment,
+  cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, ownCookiesLeft,
+  seedOwnCookies, sleep, startAccompaniment,
 } from './harness.mjs';
 
 const HISTORY = 5000;
 const DOWNLOADS = 50;
-
-const { values: opts } = parseArgs({
-  args: process.env.NODE_TEST_CONTEXT ? [] : process.argv.slice(2),
-  options: {
-    runs: { type: 'string' },
-    browsers: { type: 'string', default: 'chromium,firefox' },
-    setups: { type: 'string', default: process.env.TABLERASE_MEASURE_SETUPS || (process.env.NODE_TEST_CONTEXT ? 'worst' : 'worst,deployed') },
-  },
-});
-const runs = Number(opts.runs ?? process.env.TABLERASE_MEASURE_RUNS ?? (process.env.NODE_TEST_CONTEXT ? 3 : 5));
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const OWN_COOKIES = 3000;
 
 /** Seeds history (worst case only) and downloads from the extension page (the APIs an aidant's browsing feeds). */
 async function seed(popup, h, setup, kind) {
@@ -167,6 +154,10 @@ async function measureBrowser(kind, setup, log) {
   try {
     started = await launch(kind, setup, h, sites, log);
     const { d } = started;
+    if (setup === 'worst') {
+      await seedOwnCookies(d, OWN_COOKIES);
+      await sleep(1100); // older than the accompaniment's start, as in a profile used for months
+    }
     for (let i = 0; i < runs; i++) {
       const popup = await prepare(d, h, persona, setup);
       // Phase times, from the storage writes the background makes as it goes.
@@ -190,6 +181,11 @@ async function measureBrowser(kind, setup, log) {
         left: fs.readdirSync(h.downloads).length - 1, phases,
         failed: r.lines.filter((l) => /^\S+ (failed|partial):/.test(l)) });
       await popup.close().catch(() => {});
+      if (setup === 'worst') {
+        // Not speed but what the charter promises the aidant: their own sessions stay.
+        const own = out[out.length - 1].own = await ownCookiesLeft(d);
+        if (own !== OWN_COOKIES) throw new Error(`the end removed the aidant's own cookies: ${own} of ${OWN_COOKIES} left`);
+      }
       out[out.length - 1].floorMs = await floorRun(d, h, persona, kind, setup);
     }
   } finally {
@@ -234,7 +230,8 @@ function report(name, r, log) {
   log(`${name}: click → verified receipt: median ${f(median(r.map((x) => x.ms)))} `
     + `(runs: ${r.map((x) => f(x.ms)).join(', ')}; timed by the page, as the floor; seen from the driver: median ${f(median(r.map((x) => x.driverMs)))}); `
     + `cleanup itself median ${f(median(r.map((x) => x.cleanupMs)))}; `
-    + `receipts: ${r.map((x) => x.status).join(', ')}; files left: ${r.map((x) => x.left).join(', ')}`);
+    + `receipts: ${r.map((x) => x.status).join(', ')}; files left: ${r.map((x) => x.left).join(', ')}`
+    + `${r[0].own === undefined ? '' : `; the aidant's own cookies kept: ${r.map((x) => `${x.own}/${OWN_COOKIES}`).join(', ')}`}`);
   const floor = median(r.map((x) => x.floorMs));
   log(`${name}: floor (only browsingData.remove of the same data, same state): median ${f(floor)} `
     + `(runs: ${r.map((x) => f(x.floorMs)).join(', ')}); receipt − floor: ${(median(r.map((x) => x.ms)) - floor).toFixed(0)} ms`);
