@@ -41,6 +41,22 @@ const HISTORY = 5000;
 const DOWNLOADS = 50;
 const OWN_COOKIES = 3000;
 
+const { values: opts } = parseArgs({
+  args: process.env.NODE_TEST_CONTEXT ? [] : process.argv.slice(2),
+  options: {
+    runs: { type: 'string' },
+    browsers: { type: 'string', default: 'chromium,firefox' },
+    setups: { type: 'string', default: process.env.TABLERASE_MEASURE_SETUPS || (process.env.NODE_TEST_CONTEXT ? 'worst' : 'worst,deployed') },
+  },
+});
+const runs = Number(opts.runs ?? process.env.TABLERASE_MEASURE_RUNS ?? (process.env.NODE_TEST_CONTEXT ? 3 : 5));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 /** Seeds history (worst case only) and downloads from the extension page (the APIs an aidant's browsing feeds). */
 async function seed(popup, h, setup, kind) {
   if (setup === 'worst') await extensionCall(popup, async (n) => {
