@@ -5,15 +5,14 @@
 //
 // Before the accompaniment the aidant has a jar as after months of use (3,000 cookies of their
 // own on 300 sites: Chromium reads the whole jar for any cookie query, so the receipt must still
-// be verified in time), and on their own webmail (mail.google.com, not used
-// during the accompaniment): a cookie set by the site (6 months), the site's local storage, and
-// a saved login (written into the closed profile's password store, as the browser would have
+// be verified in time), and on their own webmail (mail.google.com, not used during the
+// accompaniment): a cookie set by the site (6 months), the site's local storage, and a saved login (written into the closed profile's password store, as the browser would have
 // saved it: Chromium `Login Data`, Firefox `logins.json`). Then the person's visit of the main
 // scenario (CAF with FranceConnect, ameli, impots, the shop, two documents), « Fin
 // d'accompagnement », the browser closed, `tablerase clean`. Then the profile's files are read
 // with sqlite3 and the suite's raw-byte search: the aidant's cookie (its row, and its value —
-// v10-decrypted in Chromium), their 3,000 others, local storage value and saved login are all still there, and the
-// person's marks are 0 (per-file findings printed otherwise).
+// v10-decrypted in Chromium), their 3,000 others, local storage value and saved login are all
+// still there, and the person's marks are 0 (per-file findings printed otherwise).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +23,8 @@ import path from 'node:path';
 import { SITES } from './fakesites/server.mjs';
 import { formatFindings, searchTrees } from './forensics.mjs';
 import {
-  cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, seedOwnCookies, setUp, sleep,
+  cannotRun, CHROMIUM, endAccompaniment, FIREFOX, launchChromium, launchFirefox, OWN_COOKIES, OWN_SITE_GLOB, seedOwnCookies, setUp,
+  sleep,
 } from './harness.mjs';
 import { forensics, sessionClean, visit } from './scenario.mjs';
 
@@ -32,9 +32,6 @@ const BROWSERS = {
   chromium: { launch: launchChromium, skip: cannotRun(CHROMIUM, 'openssl', 'go', 'sqlite3') },
   firefox: { launch: launchFirefox, skip: cannotRun(FIREFOX, 'openssl', 'go', 'sqlite3') },
 };
-
-/** The aidant's jar (harness.mjs seedOwnCookies). */
-const OWN_COOKIES = 3000;
 
 const sql = (db, query) => execFileSync('sqlite3', ['-readonly', db, query], { encoding: 'utf8', timeout: 10000 }).trim();
 
@@ -127,12 +124,12 @@ function aidantDataLeft(kind, h, m) {
   if (kind === 'chromium') {
     const cookies = path.join(h.profile, 'Default', 'Cookies');
     left.cookie = sql(cookies, `SELECT name FROM cookies WHERE host_key='.google.com' AND name='${m.cookieName}'`) === m.cookieName;
-    left.jar = Number(sql(cookies, "SELECT count(*) FROM cookies WHERE host_key GLOB '.own*.example'")) === OWN_COOKIES;
+    left.jar = Number(sql(cookies, `SELECT count(*) FROM cookies WHERE host_key GLOB '${OWN_SITE_GLOB}'`)) === OWN_COOKIES;
     left.login = sql(path.join(h.profile, 'Default', 'Login Data'), `SELECT username_value FROM logins WHERE signon_realm='https://${SITES.webmail.host}/'`) === m.loginUser;
   } else {
     left.cookie = sql(path.join(h.profile, 'cookies.sqlite'),
       `SELECT value FROM moz_cookies WHERE host='.google.com' AND name='${m.cookieName}'`) === m.cookieValue;
-    left.jar = Number(sql(path.join(h.profile, 'cookies.sqlite'), "SELECT count(*) FROM moz_cookies WHERE host GLOB '.own*.example'")) === OWN_COOKIES;
+    left.jar = Number(sql(path.join(h.profile, 'cookies.sqlite'), `SELECT count(*) FROM moz_cookies WHERE host GLOB '${OWN_SITE_GLOB}'`)) === OWN_COOKIES;
     const logins = fs.existsSync(path.join(h.profile, 'logins.json')) ? JSON.parse(fs.readFileSync(path.join(h.profile, 'logins.json'), 'utf8')).logins : [];
     left.login = logins.some((l) => l.guid === m.loginGuid && l.hostname === `https://${SITES.webmail.host}`);
     const ls = path.join(h.profile, 'storage', 'default', `https+++${SITES.webmail.host}`, 'ls', 'data.sqlite');
@@ -156,7 +153,7 @@ for (const kind of ['chromium', 'firefox']) {
       // The aidant's own day before the accompaniment, then the browser closed (the password store
       // is written while it is closed, as the browser leaves it).
       let { d } = world;
-      await seedOwnCookies(d, OWN_COOKIES);
+      await seedOwnCookies(d);
       await aidantUsesMail(d, m);
       await d.browser.close();
       saveAidantLogin(kind, h, m);

@@ -459,14 +459,17 @@ export async function launchFirefoxInstalled(h, sites, { display } = {}) {
 
 // ---- the aidant's gestures ---------------------------------------------------------------------
 
-
 /**
- * The aidant's own jar, as in a browser used for months: `n` cookies of their own on n/10 sites
- * outside the registry (Chromium keeps at most 3,300), a month to live. Set through the driver
- * (CDP or BiDi), before the accompaniment; `ownCookiesLeft` counts them.
+ * The aidant's own jar, as in a browser used for months: OWN_COOKIES cookies of their own on one
+ * site in ten, outside the registry (Chromium keeps at most 3,300), a month to live. Set through
+ * the driver (CDP or BiDi), before the accompaniment; `ownCookiesLeft` counts them, and
+ * OWN_SITE_GLOB finds them in a closed profile's cookie database.
  */
-export const OWN_SITE = /^\.?own\d+\.example$/;
-export async function seedOwnCookies(d, n) {
+export const OWN_COOKIES = 3000;
+export const OWN_SITE_GLOB = '.own*.example';
+const OWN_SITE = /^\.?own\d+\.example$/;
+
+export async function seedOwnCookies(d, n = OWN_COOKIES) {
   const expires = Math.floor(Date.now() / 1000) + 30 * 86400;
   const cookies = Array.from({ length: n }, (_, i) => ({
     name: `pref${i % 10}`, value: 'v'.repeat(40), domain: `.own${Math.floor(i / 10)}.example`, path: '/', expires, secure: true, sameSite: 'Lax',
@@ -475,9 +478,11 @@ export async function seedOwnCookies(d, n) {
   const left = await ownCookiesLeft(d);
   if (left !== n) throw new Error(`the aidant's own cookies could not be set: ${left} of ${n}`);
 }
+
 export async function ownCookiesLeft(d) {
   return (await d.browser.cookies()).filter((c) => OWN_SITE.test(c.domain)).length;
 }
+
 /** Polls `fn` in `page` (a background tab's timers are throttled, so poll from here). */
 export async function pollPage(page, fn, ms, every = 50) {
   const end = Date.now() + ms;

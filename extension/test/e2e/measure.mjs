@@ -33,13 +33,12 @@ import { makePersona } from './fakesites/persona.mjs';
 import { CHROMIUM_TYPES, FIREFOX_TYPES } from '../../lib/plan.js';
 import { deploy, launchDeployedChromium, launchDeployedFirefox, namespaceProblem } from './deployment.mjs';
 import {
-  cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, ownCookiesLeft,
-  seedOwnCookies, sleep, startAccompaniment,
+  cannotRun, CHROMIUM, endAccompaniment, extensionCall, FIREFOX, launchChromium, launchFirefox, logIn, makeHome, OWN_COOKIES,
+  ownCookiesLeft, seedOwnCookies, sleep, startAccompaniment,
 } from './harness.mjs';
 
 const HISTORY = 5000;
 const DOWNLOADS = 50;
-const OWN_COOKIES = 3000;
 
 const { values: opts } = parseArgs({
   args: process.env.NODE_TEST_CONTEXT ? [] : process.argv.slice(2),
@@ -171,7 +170,7 @@ async function measureBrowser(kind, setup, log) {
     started = await launch(kind, setup, h, sites, log);
     const { d } = started;
     if (setup === 'worst') {
-      await seedOwnCookies(d, OWN_COOKIES);
+      await seedOwnCookies(d);
       await sleep(1100); // older than the accompaniment's start, as in a profile used for months
     }
     for (let i = 0; i < runs; i++) {
