@@ -19,6 +19,7 @@
 // own removal is the difference.
 //
 //   node test/e2e/measure.mjs [--runs 5] [--browsers chromium,firefox] [--setups worst,deployed]
+//   taskset -c 0 node test/e2e/measure.mjs …   (the same on fewer cores: the browsers inherit it)
 //
 // Under `node --test test/e2e/` this file is also picked up: it then measures with 3 runs per
 // browser, worst case only, so the README test command prints the figures (TABLERASE_MEASURE_RUNS
@@ -215,7 +216,11 @@ async function measureBrowser(kind, setup, log) {
 async function main(log) {
   if (runs <= 0) return;
   const cpu = os.cpus()[0];
-  log(`machine: ${os.cpus().length} × ${cpu ? cpu.model.trim() : '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
+  // The CPUs this process (and the browsers it starts) may run on: fewer than the machine's under
+  // `taskset`, which is how the figures' dependence on the number of cores is measured (README).
+  const usable = os.availableParallelism();
+  log(`machine: ${os.cpus().length} × ${cpu ? cpu.model.trim() : '?'}${usable < os.cpus().length ? ` (${usable} usable: affinity)` : ''}, `
+    + `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}`);
   log(`load: 3 sites (2 logout URLs) and ${DOWNLOADS} downloads during the accompaniment; ${runs} runs per browser and setup`);
   log(`machine load at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)`);
   for (const setup of opts.setups.split(',')) {
