@@ -22,7 +22,22 @@ WINESERVER=$(dirname "$WINE")/wineserver; [ -x "$WINESERVER" ] || WINESERVER=$(c
 # Go's caches stay where they are: HOME changes below.
 export GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)" GOPATH="$(go env GOPATH)"
 work=$(mktemp -d /tmp/tablerase-wine.XXXXXX)
-cleanup() { "$WINESERVER" -k >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() {
+  "$WINESERVER" -k >/dev/null 2>&1 || true
+  "$WINESERVER" -w >/dev/null 2>&1 || true
+  # Wine's socket folder for this prefix (server-<device>-<inode>, in hex, under a /tmp/wine-*
+  # folder of its own) outlives the server: each run left one in /tmp.
+  local pi sd d
+  if pi=$(stat -c '%d %i' "${WINEPREFIX:-/nonexistent}" 2>/dev/null); then
+    sd=$(printf 'server-%x-%x' ${pi})
+    for d in /tmp/wine-*/"$sd" "/tmp/.wine-$(id -u)/$sd"; do
+      [ -d "$d" ] || continue
+      rm -rf "$d"
+      rmdir "$(dirname "$d")" 2>/dev/null || true
+    done
+  fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 # HOME too: a fresh prefix links the user's Downloads, Documents, Desktop… to $HOME, and the lane
 # empties Downloads.
