@@ -3,16 +3,17 @@
 // click, the browser's exit, and `tablerase clean` as the logoff/logon hook runs it with the
 // browser closed (browser_residue) — while nothing of the person is left in the whole home.
 //
-// Before the accompaniment the aidant has a jar as after months of use (3,000 cookies of their
-// own on 300 sites: Chromium reads the whole jar for any cookie query, so the receipt must still
-// be verified in time), and on their own webmail (mail.google.com, not used during the
-// accompaniment): a cookie set by the site (6 months), the site's local storage, and a saved login (written into the closed profile's password store, as the browser would have
-// saved it: Chromium `Login Data`, Firefox `logins.json`). Then the person's visit of the main
-// scenario (CAF with FranceConnect, ameli, impots, the shop, two documents), « Fin
-// d'accompagnement », the browser closed, `tablerase clean`. Then the profile's files are read
-// with sqlite3 and the suite's raw-byte search: the aidant's cookie (its row, and its value —
-// v10-decrypted in Chromium), their 3,000 others, local storage value and saved login are all
-// still there, and the person's marks are 0 (per-file findings printed otherwise).
+// Before the accompaniment the aidant has a jar as after months of use (3,000 cookies of their own
+// on 300 sites: Chromium reads the whole jar for any cookie query, so the receipt must still be
+// verified in time), and on their own webmail (mail.google.com, not used during the accompaniment):
+// a cookie set by the site (6 months), the site's local storage, and a saved login (written into
+// the closed profile's password store, as the browser would have saved it: Chromium `Login Data`,
+// Firefox `logins.json`). Then the person's visit of the main scenario (CAF with FranceConnect,
+// ameli, impots, the shop, two documents), « Fin d'accompagnement », the browser closed,
+// `tablerase clean`. Then the profile's files are read with sqlite3 and the suite's raw-byte search: the
+// aidant's cookie (its row, and its value — v10-decrypted in Chromium), their 3,000 others, local
+// storage value and saved login are all still there, and the person's marks are 0 (per-file
+// findings printed otherwise).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
