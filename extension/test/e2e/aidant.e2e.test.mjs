@@ -10,10 +10,10 @@
 // the closed profile's password store, as the browser would have saved it: Chromium `Login Data`,
 // Firefox `logins.json`). Then the person's visit of the main scenario (CAF with FranceConnect,
 // ameli, impots, the shop, two documents), « Fin d'accompagnement », the browser closed,
-// `tablerase clean`. Then the profile's files are read with sqlite3 and the suite's raw-byte search: the
-// aidant's cookie (its row, and its value — v10-decrypted in Chromium), their 3,000 others, local
-// storage value and saved login are all still there, and the person's marks are 0 (per-file
-// findings printed otherwise).
+// `tablerase clean`. Then the profile's files are read with sqlite3 and the suite's raw-byte
+// search: the aidant's cookie (its row, and its value — v10-decrypted in Chromium), their 3,000
+// others, local storage value and saved login are all still there, and the person's marks are 0
+// (per-file findings printed otherwise).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
